@@ -1,0 +1,240 @@
+"""Who may see and change what: the one place where BioCampus decides.
+
+Pages, API routers and services ask here; none of them filters by role on its own.
+
+The rules:
+- Superusers see and change everything.
+- The registry (organisations, people, campuses, fields) is shared by the network: every user with a
+  membership reads it.
+- Campus-scoped records (residencies, agreements, events, milestones, programmes, targets, funding)
+  belong to one campus. Its admins, staff, partner and government viewers read them all; a resident
+  member reads only those that involve its own organisation.
+- Campus admins and staff change their campus's records and the organisations their campus stewards
+  or hosts; campus admins change their campus itself; a resident member changes only its own
+  organisation's profile (and its people).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from .choices import CAMPUS_WIDE_READER_ROLES, EDITOR_ROLES, Role
+
+if TYPE_CHECKING:
+    from .models import User
+
+VIEW, ADD, CHANGE, DELETE = "view", "add", "change", "delete"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """How a model hangs off a campus and which organisations a record of it involves."""
+
+    campus: str | None  # lookup path to the owning Campus; None for registry models
+    organizations: tuple[str, ...] = ()  # lookup paths to the organisations involved
+
+
+# Keyed by model label so that this module imports no domain model at load time.
+SCOPES: dict[str, Scope] = {
+    "directory.organization": Scope(campus=None),
+    "directory.person": Scope(campus=None),
+    "directory.field": Scope(campus=None),
+    "campuses.campus": Scope(campus=None),
+    "campuses.residency": Scope("campus", ("organization",)),
+    "agreements.agreement": Scope("campus", ("parties__organization",)),
+    "events.event": Scope("campus", ("participations__organization", "showcases__organization")),
+    "progress.milestone": Scope("campus", ("organization",)),
+    "progress.programme": Scope("campus", ("organizations",)),
+    "progress.target": Scope("campus", ("organization", "programme__organizations")),
+    "progress.fundinground": Scope("campus", ("recipient", "investments__investor")),
+}
+
+
+@dataclass(frozen=True)
+class Access:
+    """What one user's memberships add up to; computed once per user object."""
+
+    is_superuser: bool = False
+    has_membership: bool = False
+    admin_campuses: frozenset[int] = frozenset()
+    editor_campuses: frozenset[int] = frozenset()
+    reader_campuses: frozenset[int] = frozenset()
+    resident_campuses: frozenset[int] = frozenset()
+    own_organizations: frozenset[int] = frozenset()
+    partner_organizations: frozenset[int] = field(default_factory=frozenset)
+
+
+def access_for(user: User | None) -> Access:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Access()
+    cached = getattr(user, "_biocampus_access", None)
+    if cached is not None:
+        return cached
+    admin, editor, reader, resident, own, partner = set(), set(), set(), set(), set(), set()
+    rows = user.memberships.values_list("campus_id", "role", "organization_id")
+    for campus_id, role, organization_id in rows:
+        if role == Role.CAMPUS_ADMIN:
+            admin.add(campus_id)
+        if role in EDITOR_ROLES:
+            editor.add(campus_id)
+        if role in CAMPUS_WIDE_READER_ROLES:
+            reader.add(campus_id)
+        if role == Role.RESIDENT_MEMBER:
+            resident.add(campus_id)
+            own.add(organization_id)
+        if role == Role.PARTNER:
+            partner.add(organization_id)
+    access = Access(
+        is_superuser=user.is_superuser,
+        has_membership=bool(rows),
+        admin_campuses=frozenset(admin),
+        editor_campuses=frozenset(editor),
+        reader_campuses=frozenset(reader),
+        resident_campuses=frozenset(resident),
+        own_organizations=frozenset(own),
+        partner_organizations=frozenset(partner),
+    )
+    user._biocampus_access = access
+    return access
+
+
+def forget_access(user: User) -> None:
+    """Call after changing a user's memberships within the same request or test."""
+    if hasattr(user, "_biocampus_access"):
+        del user._biocampus_access
+
+
+def _scope(model: type[models.Model]) -> Scope:
+    try:
+        return SCOPES[model._meta.label_lower]
+    except KeyError as missing:
+        raise LookupError(f"No permission scope declared for {model._meta.label}") from missing
+
+
+def _crosses_many(model: type[models.Model], path: str) -> bool:
+    """Whether a lookup path walks a one-to-many or many-to-many relation (so rows could repeat)."""
+    current = model
+    for part in path.split("__"):
+        relation = current._meta.get_field(part)
+        if relation.one_to_many or relation.many_to_many:
+            return True
+        if not relation.is_relation:
+            return False
+        current = relation.related_model
+    return False
+
+
+def visible(queryset: models.QuerySet, user: User | None) -> models.QuerySet:
+    """The records of `queryset` that `user` may read."""
+    access = access_for(user)
+    if access.is_superuser:
+        return queryset
+    if not access.has_membership:
+        return queryset.none()
+    model = queryset.model
+    scope = _scope(model)
+    if scope.campus is None:
+        return queryset
+    condition = Q(**{f"{scope.campus}__in": access.reader_campuses})
+    if access.resident_campuses:
+        involves_own = Q()
+        for path in scope.organizations:
+            involves_own |= Q(**{f"{path}__in": access.own_organizations})
+        condition |= Q(**{f"{scope.campus}__in": access.resident_campuses}) & involves_own
+    if any(_crosses_many(model, path) for path in scope.organizations):
+        # A subquery keeps the outer query free of joins that would repeat rows.
+        return queryset.filter(pk__in=model._default_manager.filter(condition).values("pk"))
+    return queryset.filter(condition)
+
+
+def editable(queryset: models.QuerySet, user: User | None) -> models.QuerySet:
+    """The records of `queryset` that `user` may change or delete."""
+    access = access_for(user)
+    if access.is_superuser:
+        return queryset
+    if not access.has_membership:
+        return queryset.none()
+    label = queryset.model._meta.label_lower
+    if label == "directory.organization":
+        return queryset.filter(pk__in=_editable_organization_ids(access))
+    if label == "directory.person":
+        condition = Q(organization__in=_editable_organization_ids(access))
+        if access.editor_campuses:
+            condition |= Q(organization__isnull=True)
+        return queryset.filter(condition)
+    if label == "campuses.campus":
+        return queryset.filter(pk__in=access.admin_campuses)
+    if label == "directory.field":
+        return queryset.none()
+    scope = _scope(queryset.model)
+    return queryset.filter(**{f"{scope.campus}__in": access.editor_campuses})
+
+
+def _editable_organization_ids(access: Access) -> models.QuerySet:
+    from biocampus.directory.models import Organization
+
+    condition = Q(pk__in=access.own_organizations)
+    if access.editor_campuses:
+        condition |= Q(steward__in=access.editor_campuses) | Q(residencies__campus__in=access.editor_campuses)
+    if access.admin_campuses:
+        condition |= Q(campus__in=access.admin_campuses)
+    return Organization.objects.filter(condition).values("pk")
+
+
+def can(user: User | None, action: str, obj: models.Model) -> bool:
+    """Whether `user` may `action` (view, change, delete) this existing record."""
+    manager = type(obj)._default_manager.filter(pk=obj.pk)
+    if action == VIEW:
+        return visible(manager, user).exists()
+    if action in (CHANGE, DELETE):
+        return editable(manager, user).exists()
+    raise ValueError(f"unknown action {action!r}")
+
+
+def can_add(user: User | None, model: type[models.Model], *, campus=None) -> bool:
+    """Whether `user` may create a record of `model` (at `campus`, for campus-scoped models)."""
+    access = access_for(user)
+    if access.is_superuser:
+        return True
+    label = model._meta.label_lower
+    if label in ("campuses.campus", "directory.field"):
+        return False
+    if label == "directory.organization":
+        return bool(access.editor_campuses)
+    if label == "directory.person":
+        return bool(access.editor_campuses or access.own_organizations)
+    if campus is None:
+        return bool(access.editor_campuses)
+    return campus.pk in access.editor_campuses
+
+
+def campuses_editable_by(user: User | None) -> models.QuerySet:
+    from biocampus.campuses.models import Campus
+
+    access = access_for(user)
+    campuses = Campus.objects.select_related("organization")
+    return campuses if access.is_superuser else campuses.filter(pk__in=access.editor_campuses)
+
+
+def require(user: User | None, action: str, obj_or_model, *, campus=None) -> None:
+    """Raise PermissionDenied unless `user` may act. `user=None` is the system itself (commands, tasks)."""
+    if user is None:
+        return
+    if action == ADD:
+        allowed = can_add(user, obj_or_model, campus=campus)
+    else:
+        allowed = can(user, action, obj_or_model)
+    if not allowed:
+        raise PermissionDenied(_("You do not have permission to do this."))
+
+
+def is_read_only(user: User | None) -> bool:
+    """Partner and government viewers (and users without a role) change nothing."""
+    access = access_for(user)
+    return not (access.is_superuser or access.editor_campuses or access.own_organizations)

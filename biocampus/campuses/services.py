@@ -1,0 +1,126 @@
+"""Writes to campuses and residencies."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from biocampus.accounts.permissions import ADD, CHANGE, DELETE, require
+from biocampus.core.services import apply_changes, record_delete, record_save
+from biocampus.directory.choices import OrganizationKind
+from biocampus.directory.models import Organization
+
+from .choices import RESIDENCY_TRANSITIONS, OperatorRole, ResidencyStatus
+from .models import Campus, CampusOperator, Residency
+
+# Which date a status change stamps on the residency.
+_STATUS_DATE_FIELD = {
+    ResidencyStatus.APPLIED: "applied_on",
+    ResidencyStatus.SIGNED: "signed_on",
+    ResidencyStatus.RESIDENT: "moved_in_on",
+    ResidencyStatus.GRADUATED: "ended_on",
+    ResidencyStatus.EXITED: "ended_on",
+    ResidencyStatus.DECLINED: "ended_on",
+}
+
+
+@transaction.atomic
+def campus_create(
+    *, actor, organization: Organization, slug: str, operators=(), provenance=None, **attributes
+) -> Campus:
+    require(actor, ADD, Campus)
+    if organization.kind != OrganizationKind.CAMPUS:
+        raise ValidationError({"organization": _("A campus must be an organisation of kind campus.")})
+    campus = Campus(organization=organization, slug=slug, **attributes)
+    record_save(campus, actor=actor, provenance=provenance)
+    campus_set_operators(actor=actor, campus=campus, operators=operators, provenance=campus.provenance)
+    return campus
+
+
+@transaction.atomic
+def campus_update(*, actor, campus: Campus, sister_campuses=None, reason: str = "", **changes) -> Campus:
+    require(actor, CHANGE, campus)
+    if apply_changes(campus, changes):
+        record_save(campus, actor=actor, reason=reason)
+    if sister_campuses is not None:
+        sisters = {c for c in sister_campuses if c.pk != campus.pk}
+        if set(campus.sister_campuses.all()) != sisters:
+            campus._history_user = actor if getattr(actor, "is_authenticated", False) else None
+            campus.sister_campuses.set(sisters)
+    return campus
+
+
+@transaction.atomic
+def campus_set_operators(*, actor, campus: Campus, operators, provenance=None) -> None:
+    """Make the operators exactly `operators`: a list of organisations or (organisation, role) pairs."""
+    require(actor, CHANGE, campus)
+    wanted = {}
+    for item in operators:
+        organization, role = item if isinstance(item, tuple) else (item, OperatorRole.CO_BUILDER)
+        wanted[organization.pk] = (organization, role)
+    for link in list(campus.operator_links.all()):
+        if link.organization_id not in wanted:
+            record_delete(link, actor=actor)
+        else:
+            _organization, role = wanted.pop(link.organization_id)
+            if link.role != role:
+                link.role = role
+                record_save(link, actor=actor)
+    for organization, role in wanted.values():
+        link = CampusOperator(campus=campus, organization=organization, role=role)
+        record_save(link, actor=actor, provenance=provenance)
+
+
+@transaction.atomic
+def residency_create(
+    *, actor, organization: Organization, campus: Campus, status: str = ResidencyStatus.PROSPECT,
+    provenance=None, **attributes
+) -> Residency:
+    require(actor, ADD, Residency, campus=campus)
+    if organization.kind == OrganizationKind.CAMPUS:
+        raise ValidationError({"organization": _("A campus cannot be a resident of another campus.")})
+    residency = Residency(organization=organization, campus=campus, status=status, **attributes)
+    return record_save(residency, actor=actor, provenance=provenance)
+
+
+@transaction.atomic
+def residency_update(*, actor, residency: Residency, reason: str = "", **changes) -> Residency:
+    require(actor, CHANGE, residency)
+    if "status" in changes and changes["status"] != residency.status:
+        _check_transition(residency.status, changes["status"])
+    if apply_changes(residency, changes):
+        record_save(residency, actor=actor, reason=reason)
+    return residency
+
+
+@transaction.atomic
+def residency_change_status(
+    *, actor, residency: Residency, status: str, on: datetime.date | None = None, reason: str = ""
+) -> Residency:
+    """Move a residency along its lifecycle, stamping the date of the step (today unless given)."""
+    require(actor, CHANGE, residency)
+    _check_transition(residency.status, status)
+    residency.status = status
+    date_field = _STATUS_DATE_FIELD.get(status)
+    if date_field:
+        setattr(residency, date_field, on or datetime.date.today())
+    return record_save(residency, actor=actor, reason=reason)
+
+
+def _check_transition(current: str, new: str) -> None:
+    if new not in RESIDENCY_TRANSITIONS.get(current, frozenset()):
+        raise ValidationError(
+            {
+                "status": _("A residency cannot go from %(current)s to %(new)s.")
+                % {"current": ResidencyStatus(current).label, "new": ResidencyStatus(new).label}
+            }
+        )
+
+
+@transaction.atomic
+def residency_delete(*, actor, residency: Residency) -> None:
+    require(actor, DELETE, residency)
+    record_delete(residency, actor=actor)

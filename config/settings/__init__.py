@@ -1,0 +1,1 @@
+"""Settings modules: `local` (laptop and demo), `test`, `production`. All read the environment."""
