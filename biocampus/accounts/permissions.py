@@ -226,10 +226,7 @@ def require(user: User | None, action: str, obj_or_model, *, campus=None) -> Non
     """Raise PermissionDenied unless `user` may act. `user=None` is the system itself (commands, tasks)."""
     if user is None:
         return
-    if action == ADD:
-        allowed = can_add(user, obj_or_model, campus=campus)
-    else:
-        allowed = can(user, action, obj_or_model)
+    allowed = can_add(user, obj_or_model, campus=campus) if action == ADD else can(user, action, obj_or_model)
     if not allowed:
         raise PermissionDenied(_("You do not have permission to do this."))
 

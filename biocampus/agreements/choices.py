@@ -27,8 +27,13 @@ class AgreementStatus(models.TextChoices):
 
 
 SIGNED_AGREEMENT_STATUSES = frozenset(
-    {AgreementStatus.SIGNED, AgreementStatus.ACTIVE, AgreementStatus.COMPLETED, AgreementStatus.TERMINATED,
-     AgreementStatus.EXPIRED}
+    {
+        AgreementStatus.SIGNED,
+        AgreementStatus.ACTIVE,
+        AgreementStatus.COMPLETED,
+        AgreementStatus.TERMINATED,
+        AgreementStatus.EXPIRED,
+    }
 )
 
 

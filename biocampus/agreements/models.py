@@ -65,9 +65,14 @@ class Agreement(RecordModel):
 class AgreementParty(RecordModel):
     """One party to an agreement and its role in it."""
 
-    agreement = models.ForeignKey(Agreement, verbose_name=_("agreement"), on_delete=models.CASCADE, related_name="parties")
+    agreement = models.ForeignKey(
+        Agreement, verbose_name=_("agreement"), on_delete=models.CASCADE, related_name="parties"
+    )
     organization = models.ForeignKey(
-        "directory.Organization", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="agreement_parties"
+        "directory.Organization",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="agreement_parties",
     )
     role = models.CharField(_("role"), max_length=16, choices=PartyRole.choices, default=PartyRole.PARTY)
     signatory = models.CharField(_("signed by"), max_length=200, blank=True)
@@ -106,7 +111,9 @@ class Obligation(RecordModel):
     )
     description = models.TextField(_("description"))
     due_on = models.DateField(_("due on"), null=True, blank=True)
-    status = models.CharField(_("status"), max_length=12, choices=ObligationStatus.choices, default=ObligationStatus.OPEN)
+    status = models.CharField(
+        _("status"), max_length=12, choices=ObligationStatus.choices, default=ObligationStatus.OPEN
+    )
 
     history = HistoricalRecords()
 

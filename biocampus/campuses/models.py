@@ -66,7 +66,9 @@ class Campus(RecordModel):
 class CampusOperator(RecordModel):
     """An organisation that co-built or runs a campus (the city, the district, the pharma company)."""
 
-    campus = models.ForeignKey(Campus, verbose_name=_("campus"), on_delete=models.CASCADE, related_name="operator_links")
+    campus = models.ForeignKey(
+        Campus, verbose_name=_("campus"), on_delete=models.CASCADE, related_name="operator_links"
+    )
     organization = models.ForeignKey(
         "directory.Organization", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
     )

@@ -76,8 +76,13 @@ def campus_set_operators(*, actor, campus: Campus, operators, provenance=None) -
 
 @transaction.atomic
 def residency_create(
-    *, actor, organization: Organization, campus: Campus, status: str = ResidencyStatus.PROSPECT,
-    provenance=None, **attributes
+    *,
+    actor,
+    organization: Organization,
+    campus: Campus,
+    status: str = ResidencyStatus.PROSPECT,
+    provenance=None,
+    **attributes,
 ) -> Residency:
     require(actor, ADD, Residency, campus=campus)
     if organization.kind == OrganizationKind.CAMPUS:

@@ -82,7 +82,7 @@ class RecordModel(models.Model):
         abstract = True
 
 
-def precision_field(verbose_name=_("date precision")):
+def precision_field(verbose_name=None):
     return models.CharField(
-        verbose_name, max_length=8, choices=DatePrecision.choices, default=DatePrecision.DAY
+        verbose_name or _("date precision"), max_length=8, choices=DatePrecision.choices, default=DatePrecision.DAY
     )

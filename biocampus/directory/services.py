@@ -17,9 +17,7 @@ from .models import Field, Organization, OrganizationIdentifier, Person
 def organization_search_text(organization: Organization, identifiers: list[str] | None = None) -> str:
     """The text directory search matches: every name, alias, the city and the identifiers, folded."""
     if identifiers is None:
-        identifiers = (
-            list(organization.identifiers.values_list("value", flat=True)) if organization.pk else []
-        )
+        identifiers = list(organization.identifiers.values_list("value", flat=True)) if organization.pk else []
     parts = [organization.name, organization.name_zh, *organization.aliases, organization.city, *identifiers]
     return "\n".join(fold(part) for part in parts if part)
 

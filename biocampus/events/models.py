@@ -62,7 +62,10 @@ class Participation(RecordModel):
 
     event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="participations")
     organization = models.ForeignKey(
-        "directory.Organization", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="participations"
+        "directory.Organization",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="participations",
     )
     role = models.CharField(_("role"), max_length=16, choices=ParticipationRole.choices)
 

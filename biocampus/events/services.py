@@ -49,9 +49,7 @@ def participation_add(*, actor, event: Event, organization, role: str, provenanc
 def event_set_showcases(*, actor, event: Event, showcases: list[dict], provenance=None) -> list[Showcase]:
     """Make the event's booth exactly `showcases`: dicts of organization, offering, description, booth_host."""
     require(actor, CHANGE, event)
-    wanted = [
-        {"description": "", "booth_host": None, "outcome": "", **values} for values in showcases
-    ]
+    wanted = [{"description": "", "booth_host": None, "outcome": "", **values} for values in showcases]
     return sync_children(
         actor=actor,
         existing=event.showcases.all(),

@@ -30,7 +30,12 @@ class Milestone(RecordModel):
     unit = models.CharField(_("unit"), max_length=40, blank=True, help_text=_("hospitals, people, USD..."))
     description = models.TextField(_("description"), blank=True)
     event = models.ForeignKey(
-        "events.Event", verbose_name=_("event"), on_delete=models.SET_NULL, null=True, blank=True, related_name="milestones"
+        "events.Event",
+        verbose_name=_("event"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="milestones",
     )
 
     history = HistoricalRecords()
