@@ -45,7 +45,7 @@ class Membership(models.Model):
             ),
             models.CheckConstraint(
                 name="membership_organization_for_member_roles",
-                condition=~models.Q(role__in=list(ROLES_WITH_ORGANIZATION)) | models.Q(organization__isnull=False),
+                condition=~models.Q(role__in=sorted(ROLES_WITH_ORGANIZATION)) | models.Q(organization__isnull=False),
                 violation_error_message=_("A resident member or partner must act for an organisation."),
             ),
         ]

@@ -37,6 +37,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='membership',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('role__in', ['resident_member', 'partner']), _negated=True), ('organization__isnull', False), _connector='OR'), name='membership_organization_for_member_roles', violation_error_message='A resident member or partner must act for an organisation.'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('role__in', ['partner', 'resident_member']), _negated=True), ('organization__isnull', False), _connector='OR'), name='membership_organization_for_member_roles', violation_error_message='A resident member or partner must act for an organisation.'),
         ),
     ]
