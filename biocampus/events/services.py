@@ -12,20 +12,25 @@ from .models import Event, Participation, Showcase
 
 
 @transaction.atomic
-def event_create(*, actor, campus, name: str, provenance=None, **attributes) -> Event:
+def event_create(*, actor, campus, name: str, showcases=None, provenance=None, **attributes) -> Event:
     require(actor, ADD, Event, campus=campus)
     event = Event(campus=campus, name=name, **attributes)
-    return record_save(event, actor=actor, provenance=provenance)
+    record_save(event, actor=actor, provenance=provenance)
+    if showcases:
+        event_set_showcases(actor=actor, event=event, showcases=showcases, provenance=event.provenance)
+    return event
 
 
 @transaction.atomic
-def event_update(*, actor, event: Event, reason: str = "", **changes) -> Event:
+def event_update(*, actor, event: Event, showcases=None, reason: str = "", **changes) -> Event:
     require(actor, CHANGE, event)
     new_campus = changes.get("campus")
     if new_campus is not None and new_campus != event.campus:
         require(actor, ADD, Event, campus=new_campus)
     if apply_changes(event, changes):
         record_save(event, actor=actor, reason=reason)
+    if showcases is not None:
+        event_set_showcases(actor=actor, event=event, showcases=showcases)
     return event
 
 

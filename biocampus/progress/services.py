@@ -61,18 +61,27 @@ def programme_update(*, actor, programme: Programme, organizations=None, reason:
 
 
 @transaction.atomic
-def target_create(*, actor, campus, metric: str, unit: str, goal, due_on, provenance=None, **attributes) -> Target:
+def target_create(
+    *, actor, campus, metric: str, unit: str, goal, due_on, observations=(), provenance=None, **attributes
+) -> Target:
     require(actor, ADD, Target, campus=campus)
     programme = attributes.get("programme")
     if programme is not None and programme.campus_id != campus.pk:
         raise ValidationError({"programme": _("The programme belongs to another campus.")})
     target = Target(campus=campus, metric=metric, unit=unit, goal=goal, due_on=due_on, **attributes)
-    return record_save(target, actor=actor, provenance=provenance)
+    record_save(target, actor=actor, provenance=provenance)
+    for row in observations:
+        observation_record(actor=actor, target=target, provenance=target.provenance, **row)
+    return target
 
 
 @transaction.atomic
-def target_update(*, actor, target: Target, reason: str = "", **changes) -> Target:
-    return _update(target, actor=actor, reason=reason, model=Target, changes=changes)
+def target_update(*, actor, target: Target, observations=(), reason: str = "", **changes) -> Target:
+    """Change the target; `observations` add or correct (by date) values of its metric."""
+    _update(target, actor=actor, reason=reason, model=Target, changes=changes)
+    for row in observations:
+        observation_record(actor=actor, target=target, **row)
+    return target
 
 
 @transaction.atomic

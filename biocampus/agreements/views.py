@@ -1,0 +1,65 @@
+from django.utils.translation import gettext_lazy as _
+
+from biocampus.core.views_generic import Column, RecordDetailView, RecordFormView, RecordListView
+
+from . import services
+from .forms import AgreementForm, PartyFormSet
+from .models import Agreement, AgreementDocument, AgreementParty, Obligation
+from .selectors import agreements_for
+
+
+def _parties(agreement):
+    return ", ".join(party.organization.name for party in agreement.parties.all())
+
+
+class AgreementListView(RecordListView):
+    model = Agreement
+    title = _("Agreements")
+    create_url_name = "agreements:agreement_create"
+    columns = [
+        Column(_("Title"), "title", link=True),
+        Column(_("Type"), "get_type_display"),
+        Column(_("Parties"), _parties),
+        Column(_("Signed"), "signed_on"),
+        Column(_("At"), "signed_at"),
+        Column(_("Campus"), "campus"),
+    ]
+
+    def selector(self, user, **filters):
+        return agreements_for(
+            user, q=self.request.GET.get("q", "").replace("\x00", ""), type=self.request.GET.get("type", "")
+        )
+
+
+class AgreementDetailView(RecordDetailView):
+    model = Agreement
+    template_name = "agreements/agreement_detail.html"
+    history_children = ((AgreementParty, "agreement"), (Obligation, "agreement"), (AgreementDocument, "agreement"))
+
+    def selector(self, user):
+        return agreements_for(user).prefetch_related("obligations__party", "documents")
+
+
+class AgreementFormView(RecordFormView):
+    model = Agreement
+    form_class = AgreementForm
+    formset_classes = {"parties": PartyFormSet}
+
+    def selector(self, user):
+        return agreements_for(user)
+
+    def formset_initial(self, name):
+        if self.object is None:
+            return []
+        return [
+            {"organization": p.organization, "role": p.role, "signatory": p.signatory}
+            for p in self.object.parties.all()
+        ]
+
+    def perform(self, form, formsets):
+        parties = formsets["parties"].rows()
+        if self.object is None:
+            return services.agreement_create(actor=self.request.user, parties=parties, **form.cleaned_data)
+        return services.agreement_update(
+            actor=self.request.user, agreement=self.object, parties=parties, **form.cleaned_data
+        )

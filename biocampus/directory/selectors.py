@@ -1,0 +1,157 @@
+"""Reads of the registry, scoped to what the user may see. Pages and the API read only through here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, QuerySet
+from django_countries import countries
+
+from biocampus.accounts.permissions import visible
+from biocampus.campuses.choices import ResidencyStatus
+from biocampus.campuses.models import Campus, Residency
+
+from .choices import OrganizationKind
+from .models import Field, Organization, Person
+from .search import search_organizations
+
+
+def organizations_for(
+    user,
+    *,
+    q: str = "",
+    kind: list[str] | None = None,
+    country: list[str] | None = None,
+    field: list[Field] | None = None,
+    campus: list[Campus] | None = None,
+    status: list[str] | None = None,
+) -> QuerySet[Organization]:
+    organizations = visible(Organization.objects.all(), user)
+    organizations = _filtered(
+        organizations, user=user, kind=kind, country=country, field=field, campus=campus, status=status
+    )
+    organizations = search_organizations(organizations, q) if q else organizations
+    return organizations.prefetch_related(
+        Prefetch(
+            "residencies",
+            queryset=visible(Residency.objects.all(), user)
+            .select_related("campus__organization")
+            .order_by("campus__slug"),
+            to_attr="visible_residencies",
+        ),
+        "fields",
+    )
+
+
+def _filtered(organizations, *, user, kind=None, country=None, field=None, campus=None, status=None, skip=None):
+    """Apply the facet filters; `skip` leaves one out, which is how a facet counts its own values."""
+    if kind and skip != "kind":
+        organizations = organizations.filter(kind__in=kind)
+    if country and skip != "country":
+        organizations = organizations.filter(country__in=country)
+    if field and skip != "field":
+        organizations = organizations.filter(fields__in=field).distinct()
+    residencies = visible(Residency.objects.all(), user)
+    if campus and skip != "campus":
+        residencies = residencies.filter(campus__in=campus)
+    if status and skip != "status":
+        residencies = residencies.filter(status__in=status)
+    if (campus and skip != "campus") or (status and skip != "status"):
+        organizations = organizations.filter(pk__in=residencies.values("organization_id"))
+    return organizations
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+def directory_facets(user, *, q: str = "", **filters) -> dict[str, list[FacetValue]]:
+    """For each facet, how many results each value would give with the other filters applied."""
+    base = visible(Organization.objects.all(), user)
+    if q:
+        base = search_organizations(base, q).order_by()
+
+    def scoped(skip):
+        return _filtered(base, user=user, skip=skip, **filters).order_by()
+
+    selected = {
+        "kind": set(filters.get("kind") or []),
+        "country": {str(c) for c in filters.get("country") or []},
+        "field": {f.slug for f in filters.get("field") or []},
+        "campus": {c.slug for c in filters.get("campus") or []},
+        "status": set(filters.get("status") or []),
+    }
+    kind_labels = dict(OrganizationKind.choices)
+    facets = {
+        "kind": [
+            FacetValue(
+                row["kind"], str(kind_labels.get(row["kind"], row["kind"])), row["n"], row["kind"] in selected["kind"]
+            )
+            for row in scoped("kind").values("kind").annotate(n=Count("id")).order_by("-n", "kind")
+        ],
+        "country": [
+            FacetValue(
+                row["country"],
+                countries.name(row["country"]) or row["country"],
+                row["n"],
+                row["country"] in selected["country"],
+            )
+            for row in scoped("country")
+            .exclude(country="")
+            .values("country")
+            .annotate(n=Count("id"))
+            .order_by("-n")[:30]
+        ],
+    }
+    field_counts = (
+        Field.objects.filter(organizations__in=scoped("field").values("pk"))
+        .annotate(n=Count("organizations"))
+        .order_by("-n", "name")[:30]
+    )
+    facets["field"] = [FacetValue(f.slug, str(f), f.n, f.slug in selected["field"]) for f in field_counts]
+    residencies = visible(Residency.objects.all(), user).filter(organization__in=scoped("campus").values("pk"))
+    if filters.get("status"):
+        residencies = residencies.filter(status__in=filters["status"])
+    facets["campus"] = [
+        FacetValue(
+            row["campus__slug"], row["campus__organization__name"], row["n"], row["campus__slug"] in selected["campus"]
+        )
+        for row in residencies.values("campus__slug", "campus__organization__name")
+        .annotate(n=Count("organization", distinct=True))
+        .order_by("-n")
+    ]
+    residencies = visible(Residency.objects.all(), user).filter(organization__in=scoped("status").values("pk"))
+    if filters.get("campus"):
+        residencies = residencies.filter(campus__in=filters["campus"])
+    status_labels = dict(ResidencyStatus.choices)
+    facets["status"] = [
+        FacetValue(row["status"], str(status_labels[row["status"]]), row["n"], row["status"] in selected["status"])
+        for row in residencies.values("status").annotate(n=Count("organization", distinct=True)).order_by("-n")
+    ]
+    return facets
+
+
+def organization_suggestions(user, *, q: str, limit: int = 20) -> list[Organization]:
+    """A few organisations for an autocomplete box."""
+    if not q.strip():
+        return []
+    return list(search_organizations(visible(Organization.objects.all(), user), q).only("name", "public_id")[:limit])
+
+
+def organization_detail_for(user) -> QuerySet[Organization]:
+    return visible(Organization.objects.select_related("parent", "steward__organization"), user).prefetch_related(
+        "fields", "identifiers", "people", "units"
+    )
+
+
+def people_for(user, *, q: str = "", organization: Organization | None = None) -> QuerySet[Person]:
+    people = visible(Person.objects.select_related("organization"), user)
+    if organization is not None:
+        people = people.filter(organization=organization)
+    for term in q.split():
+        people = people.filter(name__icontains=term) | people.filter(name_zh__icontains=term)
+    return people

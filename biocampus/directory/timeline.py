@@ -1,0 +1,115 @@
+"""An organisation's life on one timeline: residencies, agreements, events, milestones, funding, changes."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from biocampus.accounts.permissions import visible
+from biocampus.core.history import history_for
+
+
+@dataclass
+class TimelineItem:
+    date: datetime.date | None
+    kind: str  # residency, agreement, event, milestone, funding, change
+    title: str
+    detail: str = ""
+    url: str = ""
+    precision: str = "day"
+
+
+def organization_timeline(user, organization) -> list[TimelineItem]:
+    from biocampus.agreements.models import Agreement
+    from biocampus.campuses.models import Residency
+    from biocampus.events.models import Event
+    from biocampus.progress.models import FundingRound, Milestone
+
+    items: list[TimelineItem] = []
+    residencies = visible(Residency.objects.filter(organization=organization), user).select_related(
+        "campus__organization", "signed_at"
+    )
+    for residency in residencies:
+        for date_field, label in (
+            ("applied_on", _("Applied to %(campus)s")),
+            ("signed_on", _("Signed with %(campus)s")),
+            ("moved_in_on", _("Moved into %(campus)s")),
+            ("ended_on", _("Left %(campus)s")),
+        ):
+            date = getattr(residency, date_field)
+            if date:
+                detail = str(residency.signed_at) if date_field == "signed_on" and residency.signed_at else ""
+                items.append(
+                    TimelineItem(
+                        date, "residency", label % {"campus": residency.campus}, detail, residency.get_absolute_url()
+                    )
+                )
+    agreements = visible(Agreement.objects.filter(parties__organization=organization), user).select_related("signed_at")
+    for agreement in agreements.prefetch_related("parties__organization").distinct():
+        others = ", ".join(p.organization.name for p in agreement.parties.all() if p.organization_id != organization.pk)
+        items.append(
+            TimelineItem(
+                agreement.signed_on,
+                "agreement",
+                agreement.title,
+                _("%(type)s with %(others)s") % {"type": agreement.get_type_display(), "others": others},
+                agreement.get_absolute_url(),
+            )
+        )
+    events = visible(Event.objects.all(), user).filter(participations__organization=organization) | visible(
+        Event.objects.all(), user
+    ).filter(showcases__organization=organization)
+    for event in events.distinct():
+        shown = [s.offering for s in event.showcases.all() if s.organization_id == organization.pk]
+        roles = sorted(
+            {p.get_role_display() for p in event.participations.all() if p.organization_id == organization.pk}
+        )
+        detail = "; ".join(filter(None, [", ".join(roles), _("showed: %s") % ", ".join(shown) if shown else ""]))
+        items.append(TimelineItem(event.starts_on, "event", str(event.name), detail, event.get_absolute_url()))
+    for milestone in visible(Milestone.objects.filter(organization=organization), user):
+        value = f"{milestone.value:,.0f} {milestone.unit}" if milestone.value is not None else ""
+        items.append(
+            TimelineItem(
+                milestone.occurred_on,
+                "milestone",
+                milestone.title,
+                " · ".join(filter(None, [milestone.get_kind_display(), value])),
+                milestone.get_absolute_url(),
+                milestone.date_precision,
+            )
+        )
+    rounds = visible(FundingRound.objects.filter(recipient=organization), user) | visible(
+        FundingRound.objects.filter(investments__investor=organization), user
+    )
+    for funding_round in rounds.distinct().select_related("recipient").prefetch_related("investments__investor"):
+        items.append(
+            TimelineItem(
+                funding_round.announced_on,
+                "funding",
+                str(funding_round),
+                ", ".join(str(i) for i in funding_round.investments.all()),
+                funding_round.get_absolute_url(),
+                funding_round.date_precision,
+            )
+        )
+    for entry in organization_history(organization):
+        changes = "; ".join(f"{c.field}: {c.before} → {c.after}" for c in entry.changes)
+        items.append(
+            TimelineItem(
+                entry.when.date(),
+                "change",
+                f"{entry.subject} {entry.action_label} · {entry.who}",
+                changes or entry.reason,
+            )
+        )
+    # Dated items newest first, then those whose date the sources do not give.
+    items.sort(key=lambda item: (item.date is not None, item.date or datetime.date.min), reverse=True)
+    return items
+
+
+def organization_history(organization):
+    from .models import OrganizationIdentifier
+
+    return history_for(organization, children=((OrganizationIdentifier, "organization"),))

@@ -1,0 +1,41 @@
+from django.db.models import Prefetch, QuerySet
+
+from biocampus.accounts.permissions import visible
+
+from .models import FundingInvestment, FundingRound, Milestone, Observation, Programme, Target
+
+
+def milestones_for(user, *, campus=None, kind: str = "", organization=None) -> QuerySet[Milestone]:
+    milestones = visible(Milestone.objects.select_related("organization", "campus__organization", "event"), user)
+    if campus is not None:
+        milestones = milestones.filter(campus=campus)
+    if kind:
+        milestones = milestones.filter(kind=kind)
+    if organization is not None:
+        milestones = milestones.filter(organization=organization)
+    return milestones
+
+
+def programmes_for(user, *, campus=None) -> QuerySet[Programme]:
+    programmes = visible(Programme.objects.select_related("campus__organization", "agreement"), user)
+    if campus is not None:
+        programmes = programmes.filter(campus=campus)
+    return programmes.prefetch_related("organizations", "targets")
+
+
+def targets_for(user, *, campus=None) -> QuerySet[Target]:
+    targets = visible(Target.objects.select_related("campus__organization", "programme", "organization"), user)
+    if campus is not None:
+        targets = targets.filter(campus=campus)
+    return targets.prefetch_related(Prefetch("observations", queryset=Observation.objects.order_by("observed_on")))
+
+
+def funding_rounds_for(user, *, campus=None, organization=None) -> QuerySet[FundingRound]:
+    rounds = visible(FundingRound.objects.select_related("recipient", "campus__organization"), user)
+    if campus is not None:
+        rounds = rounds.filter(campus=campus)
+    if organization is not None:
+        rounds = rounds.filter(recipient=organization)
+    return rounds.prefetch_related(
+        Prefetch("investments", queryset=FundingInvestment.objects.select_related("investor"))
+    )
