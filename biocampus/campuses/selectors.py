@@ -22,8 +22,8 @@ def campuses_of_user(user) -> QuerySet[Campus]:
     access = access_for(user)
     campuses = Campus.objects.select_related("organization")
     if access.is_superuser:
-        return campuses
-    return campuses.filter(memberships__user=user).distinct()
+        return campuses.order_by("pk")
+    return campuses.filter(memberships__user=user).distinct().order_by("pk")
 
 
 def residencies_for(user, *, campus: Campus | None = None, organization=None) -> QuerySet[Residency]:
