@@ -39,6 +39,8 @@ def _display(model: type[models.Model], field_name: str, value) -> str:
         model_field = model._meta.get_field(field_name)
     except Exception:  # m2m deltas and removed fields  # noqa: BLE001
         model_field = None
+    if model_field is not None and model_field.many_to_many and isinstance(value, list):
+        return _display_m2m(model_field, value)
     if model_field is not None:
         if model_field.choices:
             return str(dict(model_field.flatchoices).get(value, value))
@@ -48,6 +50,17 @@ def _display(model: type[models.Model], field_name: str, value) -> str:
     if isinstance(value, list):
         return ", ".join(_display_item(item) for item in value) or "—"
     return str(value)
+
+
+def _display_m2m(model_field, rows: list) -> str:
+    """simple-history stores m2m rows as {source: id, target: id}; show the targets by name."""
+    target = model_field.related_model
+    key = target._meta.model_name
+    if model_field.remote_field.model == model_field.model:  # a self-referencing m2m (sister campuses)
+        key = f"to_{key}"
+    ids = [row.get(key) for row in rows if isinstance(row, dict)]
+    names = {obj.pk: str(obj) for obj in target._default_manager.filter(pk__in=[i for i in ids if i])}
+    return ", ".join(sorted(names.get(i, f"#{i}") for i in ids)) or "—"
 
 
 def _display_item(item) -> str:

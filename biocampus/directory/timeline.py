@@ -5,10 +5,21 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from biocampus.accounts.permissions import visible
 from biocampus.core.history import history_for
+
+KIND_LABELS = {
+    "residency": gettext_lazy("residency"),
+    "agreement": gettext_lazy("agreement"),
+    "event": gettext_lazy("event"),
+    "milestone": gettext_lazy("milestone"),
+    "funding": gettext_lazy("funding"),
+    "change": gettext_lazy("change"),
+}
 
 
 @dataclass
@@ -19,6 +30,10 @@ class TimelineItem:
     detail: str = ""
     url: str = ""
     precision: str = "day"
+
+    @property
+    def kind_label(self) -> str:
+        return str(KIND_LABELS.get(self.kind, self.kind))
 
 
 def organization_timeline(user, organization) -> list[TimelineItem]:
@@ -98,7 +113,7 @@ def organization_timeline(user, organization) -> list[TimelineItem]:
         changes = "; ".join(f"{c.field}: {c.before} → {c.after}" for c in entry.changes)
         items.append(
             TimelineItem(
-                entry.when.date(),
+                timezone.localtime(entry.when).date(),
                 "change",
                 f"{entry.subject} {entry.action_label} · {entry.who}",
                 changes or entry.reason,
