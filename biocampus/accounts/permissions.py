@@ -68,6 +68,8 @@ class Access:
     resident_campuses: frozenset[int] = frozenset()
     own_organizations: frozenset[int] = frozenset()
     partner_organizations: frozenset[int] = field(default_factory=frozenset)
+    # campus id -> the organisations the user acts for there as a resident member
+    resident_organizations: dict[int, frozenset[int]] = field(default_factory=dict)
 
 
 def access_for(user: User | None) -> Access:
@@ -77,6 +79,7 @@ def access_for(user: User | None) -> Access:
     if cached is not None:
         return cached
     admin, editor, reader, resident, own, partner = set(), set(), set(), set(), set(), set()
+    resident_organizations: dict[int, set[int]] = {}
     rows = user.memberships.values_list("campus_id", "role", "organization_id")
     for campus_id, role, organization_id in rows:
         if role == Role.CAMPUS_ADMIN:
@@ -88,6 +91,7 @@ def access_for(user: User | None) -> Access:
         if role == Role.RESIDENT_MEMBER:
             resident.add(campus_id)
             own.add(organization_id)
+            resident_organizations.setdefault(campus_id, set()).add(organization_id)
         if role == Role.PARTNER:
             partner.add(organization_id)
     access = Access(
@@ -99,6 +103,7 @@ def access_for(user: User | None) -> Access:
         resident_campuses=frozenset(resident),
         own_organizations=frozenset(own),
         partner_organizations=frozenset(partner),
+        resident_organizations={c: frozenset(orgs) for c, orgs in resident_organizations.items()},
     )
     user._biocampus_access = access
     return access
@@ -142,11 +147,12 @@ def visible(queryset: models.QuerySet, user: User | None) -> models.QuerySet:
     if scope.campus is None:
         return queryset
     condition = Q(**{f"{scope.campus}__in": access.reader_campuses})
-    if access.resident_campuses:
+    # A resident member reads, at each campus, the records involving the organisation it acts for there.
+    for campus_id, organization_ids in access.resident_organizations.items():
         involves_own = Q()
         for path in scope.organizations:
-            involves_own |= Q(**{f"{path}__in": access.own_organizations})
-        condition |= Q(**{f"{scope.campus}__in": access.resident_campuses}) & involves_own
+            involves_own |= Q(**{f"{path}__in": organization_ids})
+        condition |= Q(**{scope.campus: campus_id}) & involves_own
     if any(_crosses_many(model, path) for path in scope.organizations):
         # A subquery keeps the outer query free of joins that would repeat rows.
         return queryset.filter(pk__in=model._default_manager.filter(condition).values("pk"))
@@ -176,6 +182,23 @@ def editable(queryset: models.QuerySet, user: User | None) -> models.QuerySet:
     return queryset.filter(**{f"{scope.campus}__in": access.editor_campuses})
 
 
+def deletable(queryset: models.QuerySet, user: User | None) -> models.QuerySet:
+    """Like editable(), but an organisation goes only if no campus outside the user's reach holds records
+    of it: deleting it would cascade into their residencies, milestones and funding."""
+    queryset = editable(queryset, user)
+    access = access_for(user)
+    if access.is_superuser or queryset.model._meta.label_lower != "directory.organization":
+        return queryset
+    outside = ~Q(campus__in=access.editor_campuses)
+    from biocampus.campuses.models import Residency
+    from biocampus.progress.models import FundingRound, Milestone, Target
+
+    for model, path in ((Residency, "organization"), (Milestone, "organization"), (Target, "organization"),
+                        (FundingRound, "recipient")):  # fmt: skip
+        queryset = queryset.exclude(pk__in=model.objects.filter(outside).values(path))
+    return queryset
+
+
 def _editable_organization_ids(access: Access) -> models.QuerySet:
     from biocampus.directory.models import Organization
 
@@ -192,8 +215,10 @@ def can(user: User | None, action: str, obj: models.Model) -> bool:
     manager = type(obj)._default_manager.filter(pk=obj.pk)
     if action == VIEW:
         return visible(manager, user).exists()
-    if action in (CHANGE, DELETE):
+    if action == CHANGE:
         return editable(manager, user).exists()
+    if action == DELETE:
+        return deletable(manager, user).exists()
     raise ValueError(f"unknown action {action!r}")
 
 
@@ -208,7 +233,8 @@ def can_add(user: User | None, model: type[models.Model], *, campus=None) -> boo
     if label == "directory.organization":
         return bool(access.editor_campuses)
     if label == "directory.person":
-        return bool(access.editor_campuses or access.own_organizations)
+        # Resident members add people to their own organisation (a CHANGE of it), not free-floating ones.
+        return bool(access.editor_campuses)
     if campus is None:
         return bool(access.editor_campuses)
     return campus.pk in access.editor_campuses

@@ -27,6 +27,18 @@ _STATUS_DATE_FIELD = {
 }
 
 
+_STEP = {
+    ResidencyStatus.PROSPECT: 0,
+    ResidencyStatus.APPLIED: 1,
+    ResidencyStatus.IN_REVIEW: 2,
+    ResidencyStatus.SIGNED: 3,
+    ResidencyStatus.RESIDENT: 4,
+    ResidencyStatus.GRADUATED: 5,
+    ResidencyStatus.EXITED: 5,
+    ResidencyStatus.DECLINED: 5,
+}
+
+
 @transaction.atomic
 def campus_create(
     *, actor, organization: Organization, slug: str, operators=(), provenance=None, **attributes
@@ -94,6 +106,9 @@ def residency_create(
 @transaction.atomic
 def residency_update(*, actor, residency: Residency, reason: str = "", **changes) -> Residency:
     require(actor, CHANGE, residency)
+    new_campus = changes.get("campus")
+    if new_campus is not None and new_campus != residency.campus:
+        require(actor, ADD, Residency, campus=new_campus)
     if "status" in changes and changes["status"] != residency.status:
         _check_transition(residency.status, changes["status"])
     if apply_changes(residency, changes):
@@ -108,6 +123,11 @@ def residency_change_status(
     """Move a residency along its lifecycle, stamping the date of the step (today unless given)."""
     require(actor, CHANGE, residency)
     _check_transition(residency.status, status)
+    if _STEP[status] < _STEP[residency.status]:
+        # Going back (declined -> prospect, signed -> in review): the later steps did not happen.
+        for later_status, later_field in _STATUS_DATE_FIELD.items():
+            if _STEP[later_status] > _STEP[status]:
+                setattr(residency, later_field, None)
     residency.status = status
     date_field = _STATUS_DATE_FIELD.get(status)
     if date_field:

@@ -59,12 +59,24 @@ def record_delete(instance: models.Model, *, actor=None, reason: str = "") -> No
 
 
 def apply_changes(instance: models.Model, changes: dict) -> bool:
-    """Set the given fields; return whether anything changed (so unchanged saves leave no history)."""
+    """Set the given fields; return whether anything changed (so unchanged saves leave no history).
+
+    Text is cleaned before the comparison, so " Teddy Lab " over "Teddy Lab" is no change.
+    """
     changed = False
+    errors = {}
     for name, value in changes.items():
+        if isinstance(value, str):
+            try:
+                value = clean_text(value)
+            except ValidationError as error:
+                errors[name] = error.messages
+                continue
         if getattr(instance, name) != value:
             setattr(instance, name, value)
             changed = True
+    if errors:
+        raise ValidationError(errors)
     return changed
 
 
@@ -82,10 +94,11 @@ def _clean_text_fields(instance: models.Model) -> None:
         raise ValidationError(errors)
 
 
-def unique_in_order(values: Iterable) -> list:
+def unique_in_order(values: Iterable, key=None) -> list:
     seen, result = set(), []
     for value in values:
-        if value not in seen:
-            seen.add(value)
+        marker = key(value) if key else value
+        if marker not in seen:
+            seen.add(marker)
             result.append(value)
     return result

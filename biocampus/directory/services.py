@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from biocampus.accounts.permissions import ADD, CHANGE, DELETE, require
@@ -30,7 +31,7 @@ def _clean_aliases(aliases, *, name: str = "", name_zh: str = "") -> list[str]:
     except ValidationError as error:
         raise ValidationError({"aliases": error.messages}) from error
     own_names = {fold(name), fold(name_zh)}
-    return unique_in_order(a for a in cleaned if a and fold(a) not in own_names)
+    return unique_in_order((a for a in cleaned if a and fold(a) not in own_names), key=fold)
 
 
 @transaction.atomic
@@ -38,6 +39,8 @@ def organization_create(
     *, actor, name: str, kind: str, fields: list[Field] | tuple = (), provenance=None, **attributes
 ) -> Organization:
     require(actor, ADD, Organization)
+    if attributes.get("steward") is None:
+        attributes["steward"] = _default_steward(actor)
     attributes["aliases"] = _clean_aliases(
         attributes.get("aliases", []), name=name, name_zh=attributes.get("name_zh", "")
     )
@@ -47,6 +50,15 @@ def organization_create(
     if fields:
         organization.fields.set(fields)
     return organization
+
+
+def _default_steward(actor):
+    """A record typed in by campus staff is looked after by their campus, so they can keep editing it."""
+    from biocampus.accounts.permissions import access_for
+    from biocampus.campuses.models import Campus
+
+    editor_campuses = sorted(access_for(actor).editor_campuses)
+    return Campus.objects.filter(pk=editor_campuses[0]).first() if editor_campuses else None
 
 
 @transaction.atomic
@@ -71,7 +83,13 @@ def organization_update(*, actor, organization: Organization, fields=None, reaso
 @transaction.atomic
 def organization_delete(*, actor, organization: Organization) -> None:
     require(actor, DELETE, organization)
-    record_delete(organization, actor=actor)
+    try:
+        record_delete(organization, actor=actor)
+    except ProtectedError as error:
+        raise ValidationError(
+            _("%(name)s is a party to agreements, events or investments; remove it from those first.")
+            % {"name": organization.name}
+        ) from error
 
 
 @transaction.atomic

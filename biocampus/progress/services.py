@@ -78,6 +78,10 @@ def target_create(
 @transaction.atomic
 def target_update(*, actor, target: Target, observations=(), reason: str = "", **changes) -> Target:
     """Change the target; `observations` add or correct (by date) values of its metric."""
+    programme = changes.get("programme", target.programme)
+    campus = changes.get("campus", target.campus)
+    if programme is not None and programme.campus_id != campus.pk:
+        raise ValidationError({"programme": _("The programme belongs to another campus.")})
     _update(target, actor=actor, reason=reason, model=Target, changes=changes)
     for row in observations:
         observation_record(actor=actor, target=target, **row)
@@ -148,6 +152,8 @@ def funding_round_update(*, actor, funding_round: FundingRound, investors=None, 
     _update(funding_round, actor=actor, reason=reason, model=FundingRound, changes=changes)
     if investors is not None:
         _sync_investors(actor=actor, funding_round=funding_round, wanted=_normalise_investors(investors))
+    elif funding_round.investments.filter(investor_id=funding_round.recipient_id).exists():
+        raise ValidationError({"recipient": _("An organisation cannot invest in itself.")})
     return funding_round
 
 

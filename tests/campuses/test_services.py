@@ -380,11 +380,6 @@ def test_updating_a_residency_refuses_an_illegal_status(staff, campus_a, db_rows
     assert db_rows() == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: residency_update does not check that the actor may add residencies at a new campus "
-    "(the other *_update services do), so campus A staff can move a residency to campus B",
-)
 def test_staff_may_not_move_a_residency_to_another_campus(staff, resident_org, campus_a, campus_b, db_rows):
     residency = resident_org.residencies.get(campus=campus_a)
     before = db_rows()

@@ -102,11 +102,6 @@ def test_a_role_that_may_not_add_organisations_is_refused_and_nothing_written(us
     assert db_rows() == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: organization_create sets no steward, so staff cannot change (CHANGE is refused) an "
-    "organisation they have just created unless they pass steward= themselves",
-)
 def test_staff_can_change_the_organisation_they_just_created(staff):
     organization = _create(staff)
     organization_update(actor=staff, organization=organization, city="Suzhou")
@@ -134,11 +129,6 @@ def test_repeated_aliases_are_kept_once_in_order(staff):
     assert organization.aliases == ["TB", "Teddy"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: _clean_aliases compares aliases to the names case-folded but to each other exactly, "
-    "so 'TB' and 'tb' are both kept",
-)
 def test_aliases_differing_only_in_case_are_kept_once(staff):
     organization = _create(staff, aliases=["TB", "tb"])
     assert organization.aliases == ["TB"]
@@ -198,11 +188,6 @@ def test_an_update_without_change_adds_no_history(staff, resident_org):
     assert resident_org.history.count() == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: apply_changes compares the raw value before record_save trims it, so an update "
-    "that differs only in surrounding blanks saves and adds a history entry with no change",
-)
 def test_an_update_differing_only_in_surrounding_blanks_adds_no_history(staff, resident_org):
     before = resident_org.history.count()
     organization_update(actor=staff, organization=resident_org, name="Teddy Lab ")
@@ -337,11 +322,6 @@ def test_staff_add_a_person_without_an_organisation(staff):
     assert Person.objects.get(pk=person.pk).organization is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: person_create with organization=None only checks can_add(Person), which is true for "
-    "any resident member, so a resident member adds unaffiliated people it then cannot change",
-)
 def test_resident_member_may_not_add_a_person_without_an_organisation(users, db_rows):
     before = db_rows()
     with pytest.raises(PermissionDenied):
@@ -379,11 +359,6 @@ def test_updating_a_person_without_change_adds_no_history(staff, resident_org):
     assert person.history.count() == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: organization_delete only asks editable(Organization), which campus A staff pass for any "
-    "organisation campus A hosts; the delete then cascades to campus B's residency and milestones",
-)
 def test_staff_may_not_delete_an_organisation_another_campus_also_hosts(staff, campus_b, neighbour_org, db_rows):
     # Given Neighbour Bio is resident at campus A and at campus B, where it has a milestone
     from tests.factories import MilestoneFactory, ResidencyFactory

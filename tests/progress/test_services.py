@@ -192,11 +192,6 @@ def test_a_target_of_a_programme_at_another_campus_is_refused(staff, campus_a, c
     assert db_rows() == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: target_update does not repeat target_create's check that the programme belongs to the "
-    "target's campus, so a target can be attached to another campus's programme",
-)
 def test_moving_a_target_to_a_programme_at_another_campus_is_refused(staff, campus_a, campus_b, resident_org):
     target = TargetFactory(campus=campus_a, organization=resident_org)
     programme_b = ProgrammeFactory(campus=campus_b)
@@ -422,11 +417,6 @@ def test_updating_to_two_leads_is_refused_and_nothing_written(staff, campus_a, r
     assert db_rows() == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: funding_round_update only checks investor != recipient when an investor list is given, "
-    "so changing the recipient to one of the round's investors makes an organisation invest in itself",
-)
 def test_changing_the_recipient_to_one_of_its_investors_is_refused(staff, campus_a, resident_org, investors, db_rows):
     funding_round = FundingRoundFactory(campus=campus_a, recipient=resident_org, investors=[investors[0]])
     before = db_rows()
