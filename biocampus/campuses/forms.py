@@ -2,9 +2,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from biocampus.accounts.permissions import campuses_editable_by
-from biocampus.core.forms import DateInput, RecordForm
+from biocampus.core.forms import ChildFormSet, DateInput, RecordForm, UserFormMixin
 from biocampus.directory.forms import OrganizationField
 
+from .choices import OperatorRole
 from .models import Campus, Residency
 
 
@@ -24,6 +25,31 @@ class CampusForm(RecordForm):
         if self.instance.pk:
             others = others.exclude(pk=self.instance.pk)
         self.fields["sister_campuses"].queryset = others
+
+
+class CampusCreateForm(CampusForm):
+    """A new campus: an organisation of kind campus already in the directory, and a short name for URLs."""
+
+    organization = OrganizationField(label=_("Organisation"), help_text=_("An organisation of kind campus."))
+
+    class Meta(CampusForm.Meta):
+        fields = ["organization", "slug", "opened_on", "operational_on", "sister_campuses"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].user = self.user
+
+
+class OperatorForm(UserFormMixin, forms.Form):
+    organization = OrganizationField(label=_("Organisation"))
+    role = forms.ChoiceField(label=_("Role"), choices=OperatorRole.choices, initial=OperatorRole.CO_BUILDER)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].user = self.user
+
+
+OperatorFormSet = forms.formset_factory(OperatorForm, formset=ChildFormSet, extra=2, can_delete=True, max_num=20)
 
 
 class ResidencyForm(RecordForm):

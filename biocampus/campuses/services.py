@@ -66,6 +66,17 @@ def campus_update(*, actor, campus: Campus, sister_campuses=None, reason: str = 
 
 
 @transaction.atomic
+def campus_save(*, actor, campus: Campus | None, sister_campuses, operators, **fields) -> Campus:
+    """The campus form's one write: create or update the campus, its sister links and its operators."""
+    if campus is None:
+        campus = campus_create(actor=actor, operators=operators, **fields)
+        return campus_update(actor=actor, campus=campus, sister_campuses=sister_campuses)
+    campus = campus_update(actor=actor, campus=campus, sister_campuses=sister_campuses, **fields)
+    campus_set_operators(actor=actor, campus=campus, operators=operators)
+    return campus
+
+
+@transaction.atomic
 def campus_set_operators(*, actor, campus: Campus, operators, provenance=None) -> None:
     """Make the operators exactly `operators`: a list of organisations or (organisation, role) pairs."""
     require(actor, CHANGE, campus)

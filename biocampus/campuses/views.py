@@ -8,7 +8,7 @@ from biocampus.core.views_generic import Column, RecordDetailView, RecordFormVie
 from biocampus.insight.kpis import campus_headline
 
 from . import selectors, services
-from .forms import CampusForm, ResidencyForm
+from .forms import CampusCreateForm, CampusForm, OperatorFormSet, ResidencyForm
 from .models import Campus, CampusOperator, Residency
 
 
@@ -33,6 +33,7 @@ def choose_campus(request):
 class CampusListView(RecordListView):
     model = Campus
     title = _("Campuses")
+    create_url_name = "campuses:campus_create"
     columns = [
         Column(_("Campus"), "organization.name", link=True),
         Column(_("Chinese name"), "organization.name_zh"),
@@ -67,14 +68,26 @@ class CampusFormView(RecordFormView):
     form_class = CampusForm
     slug_url_kwarg = "slug"
     slug_field = "slug"
+    formset_classes = {"operators": OperatorFormSet}
+
+    def get_form_class(self):
+        return CampusForm if self.object is not None else CampusCreateForm
 
     def selector(self, user):
         return selectors.campuses_for(user)
 
+    def formset_initial(self, name):
+        if self.object is None:
+            return []
+        return [{"organization": link.organization, "role": link.role} for link in self.object.operator_links.all()]
+
     def perform(self, form, formsets):
         data = dict(form.cleaned_data)
         sisters = list(data.pop("sister_campuses"))
-        return services.campus_update(actor=self.request.user, campus=self.object, sister_campuses=sisters, **data)
+        operators = [(row["organization"], row["role"]) for row in formsets["operators"].rows()]
+        return services.campus_save(
+            actor=self.request.user, campus=self.object, sister_campuses=sisters, operators=operators, **data
+        )
 
 
 class ResidencyListView(RecordListView):
