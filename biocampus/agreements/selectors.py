@@ -1,6 +1,7 @@
 from django.db.models import Prefetch, QuerySet
 
 from biocampus.accounts.permissions import visible
+from biocampus.directory.search import search_records
 
 from .models import Agreement, AgreementParty
 
@@ -15,8 +16,7 @@ def agreements_for(user, *, campus=None, type: str = "", q: str = "", organizati
         agreements = agreements.filter(
             pk__in=AgreementParty.objects.filter(organization=organization).values("agreement")
         )
-    for term in q.split():
-        agreements = agreements.filter(title__icontains=term) | agreements.filter(title_zh__icontains=term)
+    agreements = search_records(agreements, q, ("title", "title_zh", "summary"))
     return agreements.prefetch_related(
         Prefetch("parties", queryset=AgreementParty.objects.select_related("organization"))
     )

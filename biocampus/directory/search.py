@@ -7,7 +7,7 @@ names). The scale work replaces the inside of this module (an FTS index) without
 
 from __future__ import annotations
 
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from biocampus.core.text import fold
 
@@ -16,6 +16,16 @@ MAX_TERMS = 8
 
 def terms_of(query: str) -> list[str]:
     return fold(query.replace("\x00", " ")).split()[:MAX_TERMS]
+
+
+def search_records(queryset: QuerySet, query: str, fields: tuple[str, ...]) -> QuerySet:
+    """Records where every term of `query` occurs in one of `fields` (lists of people, agreements, events)."""
+    for term in terms_of(query):
+        condition = Q()
+        for field in fields:
+            condition |= Q(**{f"{field}__icontains": term})
+        queryset = queryset.filter(condition)
+    return queryset
 
 
 def search_organizations(queryset: QuerySet, query: str) -> QuerySet:

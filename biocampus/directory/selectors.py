@@ -13,7 +13,7 @@ from biocampus.campuses.models import Campus, Residency
 
 from .choices import OrganizationKind
 from .models import Field, Organization, Person
-from .search import search_organizations
+from .search import search_organizations, search_records
 
 
 def organizations_for(
@@ -152,6 +152,4 @@ def people_for(user, *, q: str = "", organization: Organization | None = None) -
     people = visible(Person.objects.select_related("organization"), user)
     if organization is not None:
         people = people.filter(organization=organization)
-    for term in q.split():
-        people = people.filter(name__icontains=term) | people.filter(name_zh__icontains=term)
-    return people
+    return search_records(people, q, ("name", "name_zh", "title"))

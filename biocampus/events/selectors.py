@@ -1,6 +1,7 @@
 from django.db.models import Prefetch, QuerySet
 
 from biocampus.accounts.permissions import visible
+from biocampus.directory.search import search_records
 
 from .models import Event, Participation, Showcase
 
@@ -9,9 +10,7 @@ def events_for(user, *, campus=None, q: str = "") -> QuerySet[Event]:
     events = visible(Event.objects.select_related("campus__organization"), user)
     if campus is not None:
         events = events.filter(campus=campus)
-    for term in q.split():
-        events = events.filter(name__icontains=term) | events.filter(short_name__icontains=term)
-    return events
+    return search_records(events, q, ("name", "name_zh", "short_name", "city"))
 
 
 def event_detail_for(user) -> QuerySet[Event]:
