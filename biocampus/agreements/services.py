@@ -8,9 +8,10 @@ from django.utils.translation import gettext as _
 
 from biocampus.accounts.permissions import ADD, CHANGE, DELETE, require
 from biocampus.core.children import sync_children
+from biocampus.core.events import publish
 from biocampus.core.services import apply_changes, record_delete, record_save
 
-from .choices import PartyRole
+from .choices import SIGNED_AGREEMENT_STATUSES, PartyRole
 from .models import Agreement, AgreementDocument, AgreementParty, Obligation
 
 
@@ -42,6 +43,9 @@ def agreement_create(*, actor, campus, title: str, type: str, parties, provenanc
     agreement = Agreement(campus=campus, title=title, type=type, **attributes)
     record_save(agreement, actor=actor, provenance=provenance)
     _sync_parties(actor=actor, agreement=agreement, wanted=wanted, provenance=agreement.provenance)
+    publish("agreement.created", agreement, actor=actor)
+    if agreement.status in SIGNED_AGREEMENT_STATUSES:
+        publish("agreement.signed", agreement, actor=actor)
     return agreement
 
 
@@ -51,8 +55,11 @@ def agreement_update(*, actor, agreement: Agreement, parties=None, reason: str =
     new_campus = changes.get("campus")
     if new_campus is not None and new_campus != agreement.campus:
         require(actor, ADD, Agreement, campus=new_campus)
+    was_signed = agreement.status in SIGNED_AGREEMENT_STATUSES
     if apply_changes(agreement, changes):
         record_save(agreement, actor=actor, reason=reason)
+        if not was_signed and agreement.status in SIGNED_AGREEMENT_STATUSES:
+            publish("agreement.signed", agreement, actor=actor)
     if parties is not None:
         _sync_parties(actor=actor, agreement=agreement, wanted=_normalise_parties(parties))
     return agreement

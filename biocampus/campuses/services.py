@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from biocampus.accounts.permissions import ADD, CHANGE, DELETE, require
+from biocampus.core.events import publish
 from biocampus.core.services import apply_changes, record_delete, record_save
 from biocampus.directory.choices import OrganizationKind
 from biocampus.directory.models import Organization
@@ -111,7 +112,9 @@ def residency_create(
     if organization.kind == OrganizationKind.CAMPUS:
         raise ValidationError({"organization": _("A campus cannot be a resident of another campus.")})
     residency = Residency(organization=organization, campus=campus, status=status, **attributes)
-    return record_save(residency, actor=actor, provenance=provenance)
+    record_save(residency, actor=actor, provenance=provenance)
+    publish("residency.created", residency, actor=actor)
+    return residency
 
 
 @transaction.atomic
@@ -120,10 +123,13 @@ def residency_update(*, actor, residency: Residency, reason: str = "", **changes
     new_campus = changes.get("campus")
     if new_campus is not None and new_campus != residency.campus:
         require(actor, ADD, Residency, campus=new_campus)
-    if "status" in changes and changes["status"] != residency.status:
+    status_changes = "status" in changes and changes["status"] != residency.status
+    if status_changes:
         _check_transition(residency.status, changes["status"])
     if apply_changes(residency, changes):
         record_save(residency, actor=actor, reason=reason)
+    if status_changes:
+        publish("residency.status_changed", residency, actor=actor)
     return residency
 
 
@@ -143,7 +149,9 @@ def residency_change_status(
     date_field = _STATUS_DATE_FIELD.get(status)
     if date_field:
         setattr(residency, date_field, on or datetime.date.today())
-    return record_save(residency, actor=actor, reason=reason)
+    record_save(residency, actor=actor, reason=reason)
+    publish("residency.status_changed", residency, actor=actor)
+    return residency
 
 
 def _check_transition(current: str, new: str) -> None:

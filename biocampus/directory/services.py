@@ -8,6 +8,7 @@ from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from biocampus.accounts.permissions import ADD, CHANGE, DELETE, require
+from biocampus.core.events import publish
 from biocampus.core.services import apply_changes, record_delete, record_save, unique_in_order
 from biocampus.core.text import clean_text, fold
 
@@ -49,6 +50,7 @@ def organization_create(
     record_save(organization, actor=actor, provenance=provenance)
     if fields:
         organization.fields.set(fields)
+    publish("organization.created", organization, actor=actor)
     return organization
 
 
@@ -74,6 +76,7 @@ def organization_update(*, actor, organization: Organization, fields=None, reaso
     if changed:
         organization.search_text = organization_search_text(organization)
         record_save(organization, actor=actor, reason=reason)
+        publish("organization.updated", organization, actor=actor)
     if fields is not None and set(organization.fields.all()) != set(fields):
         organization._history_user = actor if getattr(actor, "is_authenticated", False) else None
         organization.fields.set(fields)

@@ -6,6 +6,7 @@ from django.db import transaction
 
 from biocampus.accounts.permissions import ADD, CHANGE, DELETE, require
 from biocampus.core.children import sync_children
+from biocampus.core.events import publish
 from biocampus.core.services import apply_changes, record_delete, record_save
 
 from .models import Event, Participation, Showcase
@@ -16,6 +17,7 @@ def event_create(*, actor, campus, name: str, showcases=None, provenance=None, *
     require(actor, ADD, Event, campus=campus)
     event = Event(campus=campus, name=name, **attributes)
     record_save(event, actor=actor, provenance=provenance)
+    publish("event.created", event, actor=actor)
     if showcases:
         event_set_showcases(actor=actor, event=event, showcases=showcases, provenance=event.provenance)
     return event

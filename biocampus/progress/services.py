@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from biocampus.accounts.permissions import ADD, CHANGE, DELETE, require
 from biocampus.core.children import sync_children
+from biocampus.core.events import publish
 from biocampus.core.services import apply_changes, record_delete, record_save
 
 from .models import FundingInvestment, FundingRound, Milestone, Observation, Programme, Target
@@ -27,7 +28,9 @@ def _update(instance, *, actor, reason: str, model, changes: dict):
 def milestone_create(*, actor, campus, organization, kind: str, title: str, provenance=None, **attributes):
     require(actor, ADD, Milestone, campus=campus)
     milestone = Milestone(campus=campus, organization=organization, kind=kind, title=title, **attributes)
-    return record_save(milestone, actor=actor, provenance=provenance)
+    record_save(milestone, actor=actor, provenance=provenance)
+    publish("milestone.reached", milestone, actor=actor)
+    return milestone
 
 
 @transaction.atomic
@@ -95,7 +98,9 @@ def observation_record(*, actor, target: Target, observed_on, value, note: str =
     observation = Observation.objects.filter(target=target, observed_on=observed_on).first()
     if observation is None:
         observation = Observation(target=target, observed_on=observed_on, value=value, note=note)
-        return record_save(observation, actor=actor, provenance=provenance)
+        record_save(observation, actor=actor, provenance=provenance)
+        publish("observation.recorded", observation, actor=actor)
+        return observation
     if apply_changes(observation, {"value": value, "note": note}):
         record_save(observation, actor=actor, reason="corrected")
     return observation
@@ -144,6 +149,7 @@ def funding_round_create(
     funding_round = FundingRound(campus=campus, recipient=recipient, round_type=round_type, **attributes)
     record_save(funding_round, actor=actor, provenance=provenance)
     _sync_investors(actor=actor, funding_round=funding_round, wanted=wanted, provenance=funding_round.provenance)
+    publish("funding_round.created", funding_round, actor=actor)
     return funding_round
 
 

@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_countries",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "biocampus.core",
     "biocampus.accounts",
     "biocampus.directory",
@@ -90,7 +92,14 @@ INSTALLED_APPS = [
     "biocampus.events",
     "biocampus.progress",
     "biocampus.intelligence",
+    "biocampus.api",
+    "biocampus.exchange",
+    "biocampus.webhooks",
 ]
+
+# Background work (webhook deliveries, long imports) runs in `biocampus db_worker` processes that
+# claim tasks from the database: SQLite on a laptop, PostgreSQL with several workers in production.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
