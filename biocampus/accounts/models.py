@@ -53,3 +53,37 @@ class Membership(models.Model):
     def __str__(self) -> str:
         who = f"{self.user} · {self.get_role_display()} · {self.campus}"
         return f"{who} · {self.organization}" if self.organization_id else who
+
+
+class ApiToken(models.Model):
+    """A personal API token: lets a script act as its owner, with exactly the owner's permissions.
+
+    Only the SHA-256 hash of the secret is stored, so a copy of the database holds no working token. A
+    fast hash is enough (no password hasher) because the secret is 256 random bits, not a guessable
+    password, and it lets a request find its token through the unique index in one query. The prefix
+    (the token's first characters) is what lists show to tell tokens apart.
+    """
+
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100, help_text=_("What the token is for: a script, a system."))
+    prefix = models.CharField(_("prefix"), max_length=16, editable=False)
+    key_hash = models.CharField(_("SHA-256 of the secret"), max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        constraints = [
+            models.CheckConstraint(
+                name="api_token_name_not_blank",
+                condition=~models.Q(name=""),
+                violation_error_message=_("A token needs a name that says what it is for."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… · {self.name} · {self.user}"
