@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("biocampus.agreements.urls")),
     path("", include("biocampus.events.urls")),
     path("", include("biocampus.progress.urls")),
+    path("", include("biocampus.webhooks.urls")),
 ]
 
 admin.site.site_header = "BioCampus"

@@ -12,6 +12,8 @@ The rules:
 - Campus admins and staff change their campus's records and the organisations their campus stewards
   or hosts; campus admins change their campus itself; a resident member changes only its own
   organisation's profile (and its people).
+- Webhooks and their deliveries (ADMIN_ONLY) are seen and managed by their campus's admins only;
+  network-wide webhooks (no campus) by superusers only.
 """
 
 from __future__ import annotations
@@ -53,7 +55,11 @@ SCOPES: dict[str, Scope] = {
     "progress.programme": Scope("campus", ("organizations",)),
     "progress.target": Scope("campus", ("organization", "programme__organizations")),
     "progress.fundinground": Scope("campus", ("recipient", "investments__investor")),
+    # Webhooks and their deliveries are campus configuration: only the campus's admins see and manage them.
+    "webhooks.webhook": Scope("campus"),
+    "webhooks.webhookdelivery": Scope("webhook__campus"),
 }
+ADMIN_ONLY = frozenset({"webhooks.webhook", "webhooks.webhookdelivery"})
 
 
 @dataclass(frozen=True)
@@ -146,6 +152,8 @@ def visible(queryset: models.QuerySet, user: User | None) -> models.QuerySet:
     scope = _scope(model)
     if scope.campus is None:
         return queryset
+    if model._meta.label_lower in ADMIN_ONLY:
+        return editable(queryset, user)
     condition = Q(**{f"{scope.campus}__in": access.reader_campuses})
     # A resident member reads, at each campus, the records involving the organisation it acts for there.
     for campus_id, organization_ids in access.resident_organizations.items():
@@ -179,6 +187,8 @@ def editable(queryset: models.QuerySet, user: User | None) -> models.QuerySet:
     if label == "directory.field":
         return queryset.none()
     scope = _scope(queryset.model)
+    if label in ADMIN_ONLY:  # network-wide webhooks (no campus) stay the superusers'
+        return queryset.filter(**{f"{scope.campus}__in": access.admin_campuses})
     return queryset.filter(**{f"{scope.campus}__in": access.editor_campuses})
 
 
@@ -235,6 +245,8 @@ def can_add(user: User | None, model: type[models.Model], *, campus=None) -> boo
     if label == "directory.person":
         # Resident members add people to their own organisation (a CHANGE of it), not free-floating ones.
         return bool(access.editor_campuses)
+    if label in ADMIN_ONLY:
+        return campus.pk in access.admin_campuses if campus is not None else bool(access.admin_campuses)
     if campus is None:
         return bool(access.editor_campuses)
     return campus.pk in access.editor_campuses
