@@ -184,12 +184,11 @@ def _organization_campus_ids(public_id: str) -> set[int]:
     return campus_ids
 
 
-@transaction.atomic
 def deliveries_for_event(event: DomainEvent) -> list[WebhookDelivery]:
     """Queue one delivery per active webhook that wants `event` and may hear about its record.
 
     Called after the write that raised the event has committed (core.events), so a rolled-back write
-    queues nothing.
+    queues nothing. With no webhook wanting the event, this costs one query.
     """
     wanting = [webhook for webhook in Webhook.objects.filter(is_active=True) if event.name in webhook.events]
     if not wanting:
@@ -200,17 +199,18 @@ def deliveries_for_event(event: DomainEvent) -> list[WebhookDelivery]:
     campus_id = payloads.record_campus_id(event)
     campus_slug = Campus.objects.filter(pk=campus_id).values_list("slug", flat=True).first() if campus_id else None
     deliveries = []
-    for webhook in audience:
-        delivery_id = str(uuid.uuid4())
-        payload = payloads.build(
-            delivery_id=delivery_id,
-            event=event.name,
-            occurred_at=event.occurred_at,
-            model_label=event.model,
-            public_id=event.public_id,
-            campus_slug=campus_slug,
-        )
-        deliveries.append(_queue(webhook=webhook, delivery_id=delivery_id, event=event.name, payload=payload))
+    with transaction.atomic():  # every delivery with its task, or none
+        for webhook in audience:
+            delivery_id = str(uuid.uuid4())
+            payload = payloads.build(
+                delivery_id=delivery_id,
+                event=event.name,
+                occurred_at=event.occurred_at,
+                model_label=event.model,
+                public_id=event.public_id,
+                campus_slug=campus_slug,
+            )
+            deliveries.append(_queue(webhook=webhook, delivery_id=delivery_id, event=event.name, payload=payload))
     return deliveries
 
 

@@ -63,7 +63,7 @@ class WebhookListView(RecordListView):
         _require_manager(request.user)
         return super().dispatch(request, *args, **kwargs)
 
-    def selector(self, user, **filters):
+    def selector(self, user):
         return selectors.webhooks_for(user, q=self.request.GET.get("q", ""))
 
 
