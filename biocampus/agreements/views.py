@@ -25,7 +25,7 @@ class AgreementListView(RecordListView):
         Column(_("Campus"), "campus"),
     ]
 
-    def selector(self, user, **filters):
+    def selector(self, user):
         return agreements_for(
             user, q=self.request.GET.get("q", "").replace("\x00", ""), type=self.request.GET.get("type", "")
         )

@@ -42,7 +42,7 @@ class CampusListView(RecordListView):
         Column(_("Fully operational"), "operational_on"),
     ]
 
-    def selector(self, user, **filters):
+    def selector(self, user):
         return selectors.campuses_for(user)
 
 
@@ -103,7 +103,7 @@ class ResidencyListView(RecordListView):
         Column(_("Signed at"), "signed_at"),
     ]
 
-    def selector(self, user, **filters):
+    def selector(self, user):
         residencies = selectors.residencies_for(user).select_related("signed_at")
         status = self.request.GET.get("status")
         return residencies.filter(status=status) if status else residencies

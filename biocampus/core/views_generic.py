@@ -59,24 +59,13 @@ class RecordListView(HtmxTemplateMixin, ListView):
     columns: list[Column] = []
     title = ""
     create_url_name: str | None = None
-    filter_form_class = None
 
-    def selector(self, user, **filters):
+    def selector(self, user):
+        """The records this user may read, filtered by the request's query string."""
         raise NotImplementedError
 
-    def get_filter_form(self):
-        if self.filter_form_class is None:
-            return None
-        if not hasattr(self, "_filter_form"):
-            self._filter_form = self.filter_form_class(self.request.GET or None, user=self.request.user)
-        return self._filter_form
-
     def get_queryset(self):
-        form = self.get_filter_form()
-        filters = {}
-        if form is not None and form.is_valid():
-            filters = {key: value for key, value in form.cleaned_data.items() if value not in (None, "", [])}
-        return self.selector(self.request.user, **filters)
+        return self.selector(self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -87,7 +76,6 @@ class RecordListView(HtmxTemplateMixin, ListView):
             title=self.title,
             columns=self.columns,
             rows=list(zip(context["object_list"], rows, strict=True)),
-            filter_form=self.get_filter_form(),
             can_add=permissions.can_add(self.request.user, self.model),
             create_url_name=self.create_url_name,
             query_string=query.urlencode(),

@@ -98,7 +98,7 @@ class PersonListView(RecordListView):
         Column(_("Organisation"), "organization"),
     ]
 
-    def selector(self, user, **filters):
+    def selector(self, user):
         return people_for(user, q=self.request.GET.get("q", "").replace("\x00", ""))
 
 

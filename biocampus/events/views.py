@@ -21,7 +21,7 @@ class EventListView(RecordListView):
         Column(_("Campus"), "campus"),
     ]
 
-    def selector(self, user, **filters):
+    def selector(self, user):
         return events_for(user, q=self.request.GET.get("q", "").replace("\x00", ""))
 
 

@@ -32,7 +32,7 @@ class MilestoneListView(RecordListView):
         Column(_("Value"), _value),
     ]
 
-    def selector(self, user, **filters):
+    def selector(self, user):
         return milestones_for(user, kind=self.request.GET.get("kind", ""))
 
 
@@ -69,7 +69,7 @@ class ProgrammeListView(RecordListView):
         Column(_("Campus"), "campus"),
     ]
 
-    def selector(self, user, **filters):
+    def selector(self, user):
         return programmes_for(user)
 
 
@@ -113,7 +113,7 @@ class TargetListView(RecordListView):
         Column(_("Due"), "due_on"),
     ]
 
-    def selector(self, user, **filters):
+    def selector(self, user):
         return targets_for(user)
 
 
@@ -157,7 +157,7 @@ class FundingRoundListView(RecordListView):
         Column(_("Campus"), "campus"),
     ]
 
-    def selector(self, user, **filters):
+    def selector(self, user):
         return funding_rounds_for(user)
 
 
