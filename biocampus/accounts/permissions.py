@@ -243,8 +243,9 @@ def can_add(user: User | None, model: type[models.Model], *, campus=None) -> boo
     if label == "directory.organization":
         return bool(access.editor_campuses)
     if label == "directory.person":
-        # Resident members add people to their own organisation (a CHANGE of it), not free-floating ones.
-        return bool(access.editor_campuses)
+        # Resident members add people to their own organisation (the service checks CHANGE of it);
+        # a person of no organisation is a registry record, added like an organisation.
+        return bool(access.editor_campuses or access.own_organizations)
     if label in ADMIN_ONLY:
         return campus.pk in access.admin_campuses if campus is not None else bool(access.admin_campuses)
     if campus is None:

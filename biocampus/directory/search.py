@@ -30,6 +30,7 @@ def search_records(queryset: QuerySet, query: str, fields: tuple[str, ...]) -> Q
 
 def search_organizations(queryset: QuerySet, query: str) -> QuerySet:
     """Organisations matching every term of `query`, best matches (exact name, then prefix) first."""
+    query = query.replace("\x00", "")  # PostgreSQL text cannot hold NUL: never send it in a lookup
     terms = terms_of(query)
     if not terms:
         return queryset

@@ -112,7 +112,7 @@ def person_create(*, actor, name: str, organization: Organization | None = None,
     if organization is not None:
         require(actor, CHANGE, organization)
     else:
-        require(actor, ADD, Person)
+        require(actor, ADD, Organization)  # a free-floating contact is a registry record
     person = Person(name=name, organization=organization, **attributes)
     return record_save(person, actor=actor, provenance=provenance)
 

@@ -76,7 +76,7 @@ def organization_timeline(user, organization) -> list[TimelineItem]:
     events = visible(Event.objects.all(), user).filter(participations__organization=organization) | visible(
         Event.objects.all(), user
     ).filter(showcases__organization=organization)
-    for event in events.distinct():
+    for event in events.distinct().prefetch_related("showcases", "participations"):
         shown = [s.offering for s in event.showcases.all() if s.organization_id == organization.pk]
         roles = sorted(
             {p.get_role_display() for p in event.participations.all() if p.organization_id == organization.pk}

@@ -14,10 +14,18 @@ def events_for(user, *, campus=None, q: str = "") -> QuerySet[Event]:
 
 
 def event_detail_for(user) -> QuerySet[Event]:
+    """An event with what came of it: only the agreements, signings and milestones the user may read."""
+    from biocampus.agreements.models import Agreement
+    from biocampus.campuses.models import Residency
+    from biocampus.progress.models import Milestone
+
     return events_for(user).prefetch_related(
         Prefetch("showcases", queryset=Showcase.objects.select_related("organization", "booth_host")),
         Prefetch("participations", queryset=Participation.objects.select_related("organization")),
-        "agreements_signed__parties__organization",
-        "residencies_signed__organization",
-        "milestones__organization",
+        Prefetch(
+            "agreements_signed",
+            queryset=visible(Agreement.objects.all(), user).prefetch_related("parties__organization"),
+        ),
+        Prefetch("residencies_signed", queryset=visible(Residency.objects.select_related("organization"), user)),
+        Prefetch("milestones", queryset=visible(Milestone.objects.select_related("organization"), user)),
     )

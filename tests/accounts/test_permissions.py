@@ -484,11 +484,11 @@ def test_no_member_changes_the_field_taxonomy(world, role):
     [
         ("campus_admin", True, True, False),
         ("campus_staff", True, True, False),
-        # a resident member adds people to its own organisation (a change of it), never free-floating ones
-        ("resident_member", False, False, False),
+        # a resident member adds people, but only to its own organisation (person_create checks that)
+        ("resident_member", False, True, False),
         ("partner", False, False, False),
         ("government", False, False, False),
-        ("resident_b", False, False, False),
+        ("resident_b", False, True, False),
         ("superuser", True, True, True),
         ("no_membership", False, False, False),
     ],
