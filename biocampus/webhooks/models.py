@@ -21,7 +21,7 @@ def validate_event_names(value) -> None:
     unknown = [name for name in value if name not in EVENT_TYPES]
     if unknown:
         raise ValidationError(
-            _("Unknown events: %(names)s.") % {"names": ", ".join(map(str, unknown))}, code="invalid_choice"
+            _("Unknown events: %(names)s.") % {"names": ", ".join(map(str, unknown))}, code="unknown_event"
         )
     if len(set(value)) != len(value):
         raise ValidationError(_("Each event can be chosen only once."), code="duplicate")
@@ -48,10 +48,15 @@ class Webhook(models.Model):
         _("URL"),
         max_length=MAX_URL_LENGTH,
         validators=[validate_target_url],
+        error_messages={"blank": _("Enter the URL to deliver to.")},
         help_text=_("Where BioCampus POSTs each event: an https:// (or http://) URL without a user name or password."),
     )
     events = models.JSONField(
-        _("events"), default=list, validators=[validate_event_names], help_text=_("The events this URL hears about.")
+        _("events"),
+        default=list,
+        validators=[validate_event_names],
+        error_messages={"blank": _("Choose at least one event.")},
+        help_text=_("The events this URL hears about."),
     )
     description = models.CharField(_("description"), max_length=300, blank=True)
     secret = models.CharField(_("signing secret"), max_length=100, editable=False)

@@ -18,9 +18,10 @@ def webhooks_for(user, *, campus=None, q: str = "") -> QuerySet[Webhook]:
     q = q.replace("\x00", "").strip()
     if q:
         webhooks = webhooks.filter(Q(url__icontains=q) | Q(description__icontains=q))
+    # Meta.ordering does not apply to an aggregating query: say it again.
     return webhooks.annotate(
         failing_count=Count("deliveries", filter=Q(deliveries__status__in=sorted(RETRYABLE_STATUSES)))
-    )
+    ).order_by(*Webhook._meta.ordering)
 
 
 def deliveries_for(user, *, webhook=None, status: str = "", event: str = "") -> QuerySet[WebhookDelivery]:
