@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -94,3 +95,44 @@ def test_login_page_and_health_check_are_open(client):
     health = client.get("/healthz")
     assert health.status_code == 200
     assert health.json()["status"] == "ok"
+
+
+# Where anonymous visitors are expected: the login page, the health check, the admin (its own login),
+# language switching, the token-authenticated API, and files.
+OPEN_PREFIXES = ("accounts/login/", "healthz", "admin/", "i18n/", "api/", "static/", "media/")
+SAMPLE_VALUES = {"uuid": ANY_ID, "slug": "icampus-wuxi", "int": "1", "str": "x", "path": "x"}
+
+
+def _every_route() -> list[str]:
+    """Every page path the project serves, with sample values in place of its parameters."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    def walk(patterns, prefix):
+        for entry in patterns:
+            route = prefix + str(entry.pattern)
+            if isinstance(entry, URLResolver):
+                yield from walk(entry.url_patterns, route)
+            elif isinstance(entry, URLPattern):
+                yield route
+
+    def fill(route):
+        return "/" + re.sub(r"<(?:(\w+):)?\w+>", lambda m: SAMPLE_VALUES[m.group(1) or "str"], route)
+
+    return sorted(
+        {fill(route) for route in walk(get_resolver().url_patterns, "") if not route.startswith(OPEN_PREFIXES)}
+    )
+
+
+def test_every_route_of_the_project_is_covered_by_the_walk():
+    routes = _every_route()
+    assert "/organizations/" in routes
+    assert f"/agreements/{ANY_ID}/edit/" in routes
+    assert not any("<" in route or "^" in route for route in routes), routes
+
+
+@pytest.mark.parametrize("path", _every_route())
+def test_every_page_of_the_project_sends_anonymous_visitors_to_the_login(client, path):
+    """Walks the URL configuration, so a page added later is covered without editing this list."""
+    response = client.get(path)
+    assert response.status_code == 302, f"{path} answered {response.status_code} to an anonymous visitor"
+    assert urlsplit(response["Location"]).path == "/accounts/login/"

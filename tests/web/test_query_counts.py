@@ -170,15 +170,6 @@ def _life_of(organization, world):
     FundingRoundFactory(campus=campus, recipient=organization, investors=[_org(kind="investor")])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: biocampus/directory/timeline.py organization_timeline() reads event.showcases.all() and "
-        "event.participations.all() for each event without prefetching them: two queries per event on the "
-        "organisation page (33 queries with 5 events, 143 with 60). It should prefetch showcases and "
-        "participations so the page runs a fixed number of queries."
-    ),
-)
 def test_organisation_page_query_count_does_not_grow_with_its_timeline(users, world):
     organization = _org()
     ResidencyFactory(organization=organization, campus=world["campus"])
