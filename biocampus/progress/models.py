@@ -93,6 +93,15 @@ class Programme(RecordModel):
         ordering = ["name"]
         verbose_name = _("programme")
         verbose_name_plural = _("programmes")
+        constraints = [
+            models.CheckConstraint(
+                name="programme_ends_after_start",
+                condition=models.Q(ends_on__isnull=True)
+                | models.Q(starts_on__isnull=True)
+                | models.Q(ends_on__gte=models.F("starts_on")),
+                violation_error_message=_("A programme cannot end before it starts."),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

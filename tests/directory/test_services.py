@@ -370,3 +370,14 @@ def test_staff_may_not_delete_an_organisation_another_campus_also_hosts(staff, c
     with pytest.raises(PermissionDenied):
         organization_delete(actor=staff, organization=neighbour_org)
     assert db_rows() == before
+
+
+def test_a_parent_chain_that_loops_back_is_refused(users, resident_org, neighbour_org):
+    from biocampus.directory.services import organization_update
+
+    organization_update(actor=users.superuser, organization=neighbour_org, parent=resident_org)
+
+    with pytest.raises(ValidationError, match="part of itself"):
+        organization_update(actor=users.superuser, organization=resident_org, parent=neighbour_org)
+    resident_org.refresh_from_db()
+    assert resident_org.parent is None

@@ -457,3 +457,20 @@ def test_deleting_a_round_leaves_a_history_entry_by_the_actor(staff, campus_a, r
     funding_round_delete(actor=staff, funding_round=funding_round)
     entry = FundingRound.history.filter(id=pk).first()
     assert (entry.history_type, entry.history_user) == ("-", staff)
+
+
+def test_a_programme_ending_before_it_starts_is_refused(users, campus_a):
+    import datetime
+
+    from biocampus.progress.models import Programme
+    from biocampus.progress.services import programme_create
+
+    with pytest.raises(ValidationError, match="cannot end before it starts"):
+        programme_create(
+            actor=users.campus_staff,
+            campus=campus_a,
+            name="Screening",
+            starts_on=datetime.date(2021, 1, 1),
+            ends_on=datetime.date(2020, 1, 1),
+        )
+    assert not Programme.objects.filter(name="Screening").exists()
