@@ -419,3 +419,33 @@ def probable_duplicates_for(user, *, threshold: float = PROBABLE, limit: int = 2
     return DirectoryIndex.of(visible(Organization.objects.all(), user)).duplicate_pairs(
         threshold=threshold, limit=limit
     )
+
+
+@dataclass(frozen=True)
+class MergeMove:
+    """What merging would do to one kind of link: rows moved over, rows combined with the kept organisation's."""
+
+    label: str
+    moved: int
+    combined: int
+
+
+def merge_preview(*, keep, merge) -> list[MergeMove]:
+    """What services.organization_merge would move from `merge` to `keep`, per kind of link."""
+    from .models import Organization
+    from .services import link_label, links_to_organizations, rows_linked, unique_partner
+
+    moves = []
+    for link in links_to_organizations():
+        rows = [row for row in rows_linked(link, merge) if row.pk != keep.pk or link.model is not Organization]
+        if rows:
+            combined = sum(1 for row in rows if unique_partner(row, link, keep) is not None)
+            moves.append(MergeMove(link_label(link), len(rows) - combined, combined))
+    fields = merge.fields.exclude(pk__in=keep.fields.values("pk")).count()
+    if fields:
+        moves.append(MergeMove(str(Organization._meta.get_field("fields").verbose_name), fields, 0))
+    programmes = merge.programmes.all()
+    if programmes:
+        shared = programmes.filter(organizations=keep).count()
+        moves.append(MergeMove(str(_("programmes")), programmes.count() - shared, shared))
+    return moves
