@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("biocampus.agreements.urls")),
     path("", include("biocampus.events.urls")),
     path("", include("biocampus.progress.urls")),
+    path("", include("biocampus.exchange.urls")),
     path("", include("biocampus.webhooks.urls")),
 ]
 
