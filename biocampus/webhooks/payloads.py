@@ -20,6 +20,9 @@ class Resource:
     type: str  # the name receivers see in data.type
     collection: str  # the API collection: /api/v1/<collection>/<public id>
     campus_path: str | None = None  # how to find the campus when the event does not carry it
+    # For records the API serves only inside another (an observation, in its target): the path to the
+    # public id of that record, whose URL is then given.
+    served_in: str | None = None
 
 
 # Keyed by model label; every model a domain event can name must be here (tests check EVENT_TYPES against it).
@@ -30,7 +33,7 @@ RESOURCES: dict[str, Resource] = {
     "events.event": Resource("event", "events", "campus"),
     "progress.milestone": Resource("milestone", "milestones", "campus"),
     "progress.fundinground": Resource("funding_round", "funding-rounds", "campus"),
-    "progress.observation": Resource("observation", "observations", "target__campus"),
+    "progress.observation": Resource("observation", "targets", "target__campus", served_in="target__public_id"),
     "webhooks.webhook": Resource("webhook", "webhooks", "campus"),
 }
 
@@ -40,7 +43,12 @@ def resource_for(model_label: str) -> Resource:
 
 
 def api_path(model_label: str, public_id: str) -> str:
-    return f"{API_PREFIX}/{resource_for(model_label).collection}/{public_id}"
+    resource = resource_for(model_label)
+    if resource.served_in is not None:
+        model = apps.get_model(model_label)
+        rows = model._default_manager.filter(public_id=public_id).values_list(resource.served_in, flat=True)
+        public_id = rows.first() or public_id
+    return f"{API_PREFIX}/{resource.collection}/{public_id}"
 
 
 def record_campus_id(event: DomainEvent) -> int | None:
@@ -54,15 +62,15 @@ def record_campus_id(event: DomainEvent) -> int | None:
     return model._default_manager.filter(public_id=event.public_id).values_list(path, flat=True).first()
 
 
-def build(*, delivery_id: str, event: str, occurred_at: str, model_label: str, public_id: str, campus_slug):
+def data_of(*, model_label: str, public_id: str, campus_slug: str | None) -> dict:
+    """The `data` of a payload: what the record is and where to fetch it (the same for every webhook)."""
     return {
-        "id": delivery_id,
-        "event": event,
-        "occurred_at": occurred_at,
-        "data": {
-            "type": resource_for(model_label).type,
-            "id": public_id,
-            "campus": campus_slug,
-            "url": api_path(model_label, public_id),
-        },
+        "type": resource_for(model_label).type,
+        "id": public_id,
+        "campus": campus_slug,
+        "url": api_path(model_label, public_id),
     }
+
+
+def build(*, delivery_id: str, event: str, occurred_at: str, data: dict) -> dict:
+    return {"id": delivery_id, "event": event, "occurred_at": occurred_at, "data": data}

@@ -108,13 +108,13 @@ def webhook_send_test(*, actor, webhook: Webhook) -> WebhookDelivery:
     """Queue a `webhook.test` delivery (also to an inactive webhook: that is how one tries it out)."""
     require(actor, CHANGE, webhook)
     delivery_id = str(uuid.uuid4())
-    payload = payloads.build(
-        delivery_id=delivery_id,
-        event=TEST_EVENT,
-        occurred_at=timezone.now().isoformat(),
+    data = payloads.data_of(
         model_label="webhooks.webhook",
         public_id=str(webhook.public_id),
         campus_slug=webhook.campus.slug if webhook.campus_id else None,
+    )
+    payload = payloads.build(
+        delivery_id=delivery_id, event=TEST_EVENT, occurred_at=timezone.now().isoformat(), data=data
     )
     return _queue(webhook=webhook, delivery_id=delivery_id, event=TEST_EVENT, payload=payload)
 
@@ -155,11 +155,10 @@ def _enqueue(delivery: WebhookDelivery, *, attempt: int, run_after=None) -> None
     task.enqueue(str(delivery.public_id), attempt)
 
 
-def _audience(event: DomainEvent, webhooks: list[Webhook]) -> list[Webhook]:
+def _audience(event: DomainEvent, webhooks: list[Webhook], campus_id: int | None) -> list[Webhook]:
     """Of the webhooks that want this event, those whose campus may hear about its record."""
     if all(webhook.campus_id is None for webhook in webhooks):
         return webhooks
-    campus_id = payloads.record_campus_id(event)
     if campus_id is not None:
         campus_ids = {campus_id}
     elif event.model == "directory.organization":
@@ -193,22 +192,18 @@ def deliveries_for_event(event: DomainEvent) -> list[WebhookDelivery]:
     wanting = [webhook for webhook in Webhook.objects.filter(is_active=True) if event.name in webhook.events]
     if not wanting:
         return []
-    audience = _audience(event, wanting)
+    campus_id = payloads.record_campus_id(event)
+    audience = _audience(event, wanting, campus_id)
     if not audience:
         return []
-    campus_id = payloads.record_campus_id(event)
     campus_slug = Campus.objects.filter(pk=campus_id).values_list("slug", flat=True).first() if campus_id else None
+    data = payloads.data_of(model_label=event.model, public_id=event.public_id, campus_slug=campus_slug)
     deliveries = []
     with transaction.atomic():  # every delivery with its task, or none
         for webhook in audience:
             delivery_id = str(uuid.uuid4())
             payload = payloads.build(
-                delivery_id=delivery_id,
-                event=event.name,
-                occurred_at=event.occurred_at,
-                model_label=event.model,
-                public_id=event.public_id,
-                campus_slug=campus_slug,
+                delivery_id=delivery_id, event=event.name, occurred_at=event.occurred_at, data=dict(data)
             )
             deliveries.append(_queue(webhook=webhook, delivery_id=delivery_id, event=event.name, payload=payload))
     return deliveries

@@ -82,7 +82,11 @@ def test_an_observation_reaches_the_campus_of_its_target(hooks, staff, campus_a,
         observation_record(actor=staff, target=target, observed_on=datetime.date(2021, 1, 1), value=10)
     assert _heard(hooks.a) == ["observation.recorded"]
     assert _heard(hooks.b) == []
-    assert WebhookDelivery.objects.get(webhook=hooks.a).payload["data"]["campus"] == "campus-a"
+    data = WebhookDelivery.objects.get(webhook=hooks.a).payload["data"]
+    observation = target.observations.get()
+    # The API serves observations inside their target: the URL is the target's.
+    assert data == {"type": "observation", "id": str(observation.public_id), "campus": "campus-a",
+                    "url": f"/api/v1/targets/{target.public_id}"}  # fmt: skip
 
 
 def test_an_organisation_reaches_the_campuses_that_host_or_steward_it(hooks, users, campus_a, campus_b,
