@@ -233,3 +233,24 @@ def test_the_list_page_searches_and_counts_failing_deliveries(users, hook, faile
     assert URL in page
     assert URL not in client.get("/webhooks/?q=nothing-like-it").content.decode()
     assert client.get("/webhooks/?q=%00").status_code == 200
+
+
+def test_the_delivery_log_page_costs_a_fixed_number_of_queries(users, hook, django_assert_max_num_queries):
+    for _ in range(30):
+        services.webhook_send_test(actor=users.campus_admin, webhook=hook)
+    client = _client(users.campus_admin)
+    client.get(hook.get_absolute_url())  # warm the session and permission caches
+    with django_assert_max_num_queries(15):
+        response = client.get(hook.get_absolute_url())
+    assert response.content.decode().count("webhook.test</code>") == 30
+
+
+def test_the_admin_shows_webhooks_without_their_secret(users, hook, failed_delivery):
+    client = _client(users.superuser)
+    for url in ("/admin/webhooks/webhook/", f"/admin/webhooks/webhook/{hook.pk}/change/",
+                f"/admin/webhooks/webhook/{hook.pk}/history/", "/admin/webhooks/webhookdelivery/",
+                f"/admin/webhooks/webhookdelivery/{failed_delivery.pk}/change/"):  # fmt: skip
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert hook.secret not in response.content.decode(), url
+    assert client.get("/admin/webhooks/webhook/add/").status_code == 403
