@@ -83,6 +83,7 @@ _CJK_RUN = re.compile(f"[{_CJK}]+")
 _LATIN_WORD = re.compile(r"[^\W_]+")
 _FUZZY_TOKEN = 0.85  # difflib ratio at which two tokens count as one spelling ("helthcare", "healthcare")
 _GENERIC_WEIGHT = 0.2
+_DIFFERING_GENERIC_WEIGHT = 0.5
 # A name of this many words found whole in another counts even when every word is generic
 # ("Wuxi Hi-tech District" in "Management Committee of Wuxi Hi-tech District").
 _LONG_ENOUGH = 3
@@ -225,9 +226,9 @@ class TokenWeights:
         self.df = document_frequency
         self.documents = max(documents, 1)
 
-    def weight(self, token: str) -> float:
+    def weight(self, token: str, *, differing: bool = False) -> float:
         if _is_generic(token):
-            return _GENERIC_WEIGHT
+            return _DIFFERING_GENERIC_WEIGHT if differing else _GENERIC_WEIGHT
         return 1.0 + math.log((self.documents + 1) / (self.df.get(token, 0) + 1))
 
     def distinctive(self, token: str) -> bool:
@@ -254,23 +255,31 @@ def compare_forms(mine: Form, theirs: Form, weights: TokenWeights) -> Similarity
     if not mine.tokens or not theirs.tokens:
         return Similarity(0.0, "")
     small, large = sorted((mine.tokens, theirs.tokens), key=lambda ts: sum(weights.weight(t) for t in ts))
-    shared = 0.0
+    shared, matched_small, matched_large = 0.0, set(), set()
     shares_distinctive = False
     for token in small:
-        best = 1.0 if token in large else max((_token_ratio(token, other) for other in large), default=0.0)
-        if best >= _FUZZY_TOKEN:
-            shared += best * weights.weight(token)
-            shares_distinctive = shares_distinctive or weights.distinctive(token)
-    weight_small = sum(weights.weight(t) for t in small)
-    weight_large = sum(weights.weight(t) for t in large)
-    overlap = shared / (weight_small + weight_large - shared)
-    contained = shared >= weight_small * 0.999
-    if contained and (shares_distinctive or len(small) >= _LONG_ENOUGH):
+        other, ratio = (token, 1.0) if token in large else _closest(token, large)
+        if ratio >= _FUZZY_TOKEN:
+            shared += ratio * weights.weight(token)
+            matched_small.add(token)
+            matched_large.add(other)
+            # "icampus" spelled like "campus" shares nothing: both tokens must be distinctive
+            shares_distinctive = shares_distinctive or (weights.distinctive(token) and weights.distinctive(other))
+    # A generic word both names have says little, but one that only one of them has ("Diagnostics" against
+    # "Medical") says more: they may be two companies of one group.
+    different = sum(weights.weight(t, differing=True) for t in small if t not in matched_small)
+    different += sum(weights.weight(t, differing=True) for t in large if t not in matched_large)
+    overlap = shared / (shared + different) if shared else 0.0
+    if len(matched_small) == len(small) and (shares_distinctive or len(small) >= _LONG_ENOUGH):
         return result(max(overlap, 0.85 + 0.1 * overlap), "contains")
     if not shares_distinctive:
         return Similarity(0.0, "")
     spelling = SequenceMatcher(None, mine.normalised, theirs.normalised, autojunk=False).ratio()
     return result(max(overlap, spelling), "similar")
+
+
+def _closest(token: str, others: tuple[str, ...]) -> tuple[str, float]:
+    return max(((other, _token_ratio(token, other)) for other in others), key=lambda pair: pair[1], default=("", 0.0))
 
 
 def _token_ratio(a: str, b: str) -> float:

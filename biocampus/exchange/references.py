@@ -137,7 +137,8 @@ class OrganizationLookup:
         message = _("No organisation called “%(name)s”.") % {"name": name}
         suggestions = self.index.matches(name=name, threshold=0.6, limit=3)
         if suggestions:
-            message += " " + _("Did you mean %(names)s?") % {"names": _or_names([m.name for m in suggestions])}
+            names = list(dict.fromkeys(match.name for match in suggestions))
+            message += " " + _("Did you mean %(names)s?") % {"names": _or_names(names)}
         raise CellError(message + " " + _("Add it to the directory first, or correct the name."))
 
 
