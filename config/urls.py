@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("biocampus.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("biocampus.directory.urls")),
     path("", include("biocampus.campuses.urls")),

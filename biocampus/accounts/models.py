@@ -1,3 +1,5 @@
+import uuid
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -64,6 +66,7 @@ class ApiToken(models.Model):
     (the token's first characters) is what lists show to tell tokens apart.
     """
 
+    public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("name"), max_length=100, help_text=_("What the token is for: a script, a system."))
     prefix = models.CharField(_("prefix"), max_length=16, editable=False)

@@ -3,6 +3,7 @@ rounds (with investors)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from uuid import UUID
 
 from django.http import HttpResponse
@@ -244,7 +245,7 @@ class TargetIn(InputSchema):
     organization: PublicId | None = Field(None, description="The organisation it belongs to (or a programme).")
     metric: Line(200) = Field(description="What is counted: people screened.")
     unit: Line(40)
-    baseline: SignedAmount = 0
+    baseline: SignedAmount = Decimal(0)
     goal: Amount
     starts_on: Date | None = None
     due_on: Date
