@@ -14,6 +14,7 @@ from biocampus.campuses.api import router as campuses_router
 from biocampus.directory.api import router as directory_router
 from biocampus.events.api import router as events_router
 from biocampus.progress.api import router as progress_router
+from biocampus.webhooks.api import router as webhooks_router
 
 from .auth import API_AUTH
 from .docs import OfflineSwagger
@@ -57,5 +58,4 @@ api.add_router("/", agreements_router)
 api.add_router("/", events_router)
 api.add_router("/", progress_router)
 api.add_router("/", accounts_router)
-# Webhooks (biocampus/webhooks/api.py, being written alongside): uncomment once that module defines `router`.
-# api.add_router("/webhooks", "biocampus.webhooks.api.router")
+api.add_router("/webhooks", webhooks_router)
