@@ -283,9 +283,14 @@ def _closest(token: str, others: tuple[str, ...]) -> tuple[str, float]:
 
 
 def _token_ratio(a: str, b: str) -> float:
-    if min(len(a), len(b)) < 4 or _CJK_RUN.match(a) or _CJK_RUN.match(b):
+    """difflib's ratio of two words, 0 when it cannot reach _FUZZY_TOKEN (checked cheaply first: most pairs)."""
+    shorter, longer = sorted((len(a), len(b)))
+    if shorter < 4 or 2 * shorter / (shorter + longer) < _FUZZY_TOKEN or _CJK_RUN.match(a) or _CJK_RUN.match(b):
         return 0.0
-    return SequenceMatcher(None, a, b, autojunk=False).ratio()
+    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    if matcher.real_quick_ratio() < _FUZZY_TOKEN or matcher.quick_ratio() < _FUZZY_TOKEN:
+        return 0.0
+    return matcher.ratio()
 
 
 def compare(mine: list[Form], theirs: list[Form], weights: TokenWeights) -> Similarity:
@@ -319,6 +324,7 @@ class DirectoryIndex:
     """The directory's names, indexed by token: finds the organisations a name probably refers to."""
 
     entries: dict[int, Entry] = field(default_factory=dict)
+    _forms: dict[int, list[Form]] = field(default_factory=dict)  # prepared once per organisation
     _postings: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
     _df: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     _keys_of: dict[int, set[str]] = field(default_factory=dict)
@@ -340,9 +346,11 @@ class DirectoryIndex:
         if entry.pk in self.entries:
             self.remove(entry.pk)
         keys = set()
-        for form in entry.forms:
+        forms = entry.forms
+        for form in forms:
             keys.update(_keys(form))
         self.entries[entry.pk] = entry
+        self._forms[entry.pk] = forms
         self._keys_of[entry.pk] = keys
         for key in keys:
             self._postings[key].add(entry.pk)
@@ -355,6 +363,7 @@ class DirectoryIndex:
             if key[0] not in (_WHOLE, _PREFIX):
                 self._df[key] -= 1
         self.entries.pop(pk, None)
+        self._forms.pop(pk, None)
 
     def _candidates(self, forms: list[Form], *, crowded: int) -> set[int]:
         """Organisations sharing a distinctive token, the whole compact name, or a prefix that is not crowded."""
@@ -390,7 +399,7 @@ class DirectoryIndex:
         found = []
         for pk in self._candidates(forms, crowded=200) - excluded:
             entry = self.entries[pk]
-            similarity = compare(forms, entry.forms, weights)
+            similarity = compare(forms, self._forms[pk], weights)
             if similarity.score >= threshold:
                 found.append(Match(entry, round(similarity.score, 2), similarity.reason, similarity.theirs))
         found.sort(key=lambda m: (-m.score, fold(m.entry.name), m.entry.pk))
@@ -402,7 +411,7 @@ class DirectoryIndex:
         seen: set[tuple[int, int]] = set()
         pairs = []
         for pk, entry in self.entries.items():
-            forms = entry.forms
+            forms = self._forms[pk]
             for other_pk in self._candidates(forms, crowded=50):
                 key = (min(pk, other_pk), max(pk, other_pk))
                 if other_pk == pk or key in seen:
@@ -411,7 +420,7 @@ class DirectoryIndex:
                 other = self.entries[other_pk]
                 if entry.parent_id == other_pk or other.parent_id == pk:
                     continue
-                similarity = compare(forms, other.forms, weights)
+                similarity = compare(forms, self._forms[other_pk], weights)
                 if similarity.score >= threshold:
                     first, second = sorted((entry, other), key=lambda e: (fold(e.name), e.pk))
                     pairs.append(Pair(first, second, round(similarity.score, 2), similarity.reason))

@@ -201,3 +201,17 @@ class TestDecisions:
         report = run_import("organizations", data, "q.csv", skip_invalid=True)
 
         assert report.counts["created"] == 1 and report.duplicates[0].line == 3
+
+
+def test_a_unit_is_not_proposed_as_a_duplicate_of_its_parent(db, run_import):
+    data = csv_bytes(
+        [
+            ["name", "kind", "aliases", "parent"],
+            ["Qilin Biotech", "company", "QB", ""],
+            ["QB Wuxi", "lab", "", "Qilin Biotech"],
+        ]
+    )
+
+    report = run_import("organizations", data, "units.csv")
+
+    assert report.ok and report.counts["created"] == 2, report.as_text()

@@ -180,10 +180,16 @@ class OrganizationsKind(Kind):
                 "name": organization.name,
             }
             return result
+        if ctx.create_new:
+            return RowResult(Outcome.CREATED, self.create(values, ctx))
+        parent = values.get("parent")  # a unit is not a duplicate of the organisation it belongs to
         matches = lookup.index.matches(
-            name=values["name"], name_zh=values.get("name_zh", ""), aliases=values.get("aliases", ())
+            name=values["name"],
+            name_zh=values.get("name_zh", ""),
+            aliases=values.get("aliases", ()),
+            exclude=[parent.pk] if parent is not None else [],
         )
-        if matches and not ctx.create_new:
+        if matches:
             candidates = [Candidate(m.public_id, m.name, m.score, m.reason) for m in matches]
             return RowResult(Outcome.DUPLICATE, duplicate=Duplicate(line, values["name"], candidates))
         return RowResult(Outcome.CREATED, self.create(values, ctx))
@@ -218,6 +224,8 @@ class OrganizationsKind(Kind):
         return merged
 
     def save_extras(self, record, values: dict, ctx: ImportContext, *, created: bool) -> None:
+        if not values.get("identifiers"):
+            return
         have = {(i.scheme, i.value) for i in record.identifiers.all()}
         for item in values.get("identifiers", []):
             if (item["scheme"], item["value"]) not in have:
