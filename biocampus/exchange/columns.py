@@ -350,8 +350,8 @@ class Records(Codec):
     def __init__(self, main: Attribute, *attributes: Attribute):
         self.main = main
         self.attributes = attributes
-        keys = ", ".join(a.key for a in attributes)
-        self.describe = f"list of {main.key} [; {keys}], separated by |"
+        parts = "".join(f"; {a.key}=…" for a in attributes)
+        self.describe = f"list of `{main.key}{parts}`, separated by |"
 
     @property
     def empty(self):
