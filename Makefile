@@ -32,7 +32,11 @@ run: $(STAMP)
 	@echo "  BioCampus demo campus: http://127.0.0.1:$(PORT)/"
 	@echo "  Log in as demo / demo (demo database only)."
 	@echo
-	exec $(BIN)/gunicorn config.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile - $(GUNICORN_FLAGS)
+	@# One background worker beside the web server: it delivers webhooks and runs queued imports.
+	@# The trap stops it when gunicorn stops (Ctrl-C, or the process group being ended).
+	$(BIN)/biocampus db_worker --no-reload --interval 1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/gunicorn config.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile - $(GUNICORN_FLAGS)
 
 # The whole suite runs twice, because SQLite (the default) and PostgreSQL (real deployments)
 # disagree on things the ORM does not hide: locking, NUL bytes, collation, sequences.
