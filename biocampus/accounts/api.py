@@ -85,7 +85,7 @@ def create_token(request, payload: TokenIn):
     return Status(201, NewTokenOut.from_orm(token))
 
 
-@account.delete("/tokens/{public_id}", **deletes())
+@account.delete("/tokens/{public_id}", **deletes(versioned=False))
 def revoke_token(request, public_id: UUID):
     """Revoke one of your tokens: it stops working at once."""
     token = ApiToken.objects.filter(user=request.auth, public_id=public_id).first()

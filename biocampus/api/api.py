@@ -6,7 +6,10 @@ Each app keeps its operations in its own api.py; this module only assembles them
 
 from __future__ import annotations
 
+import json
+
 from ninja import NinjaAPI
+from ninja.parser import Parser
 
 from biocampus.accounts.api import router as accounts_router
 from biocampus.agreements.api import router as agreements_router
@@ -36,6 +39,17 @@ See docs/api.md in the source for examples.
 """
 
 
+def _not_json(constant: str):
+    raise ValueError(f"{constant} is not a JSON value; send numbers as digits")
+
+
+class StrictJSONParser(Parser):
+    """JSON as RFC 8259 defines it: Python's parser would also take NaN and Infinity."""
+
+    def parse_body(self, request):
+        return json.loads(request.body, parse_constant=_not_json)
+
+
 class BioCampusAPI(NinjaAPI):
     def get_openapi_operation_id(self, operation) -> str:
         # Short ids (list_organizations) for generated clients; view names are unique across routers.
@@ -49,6 +63,7 @@ api = BioCampusAPI(
     urls_namespace="api-v1",
     auth=API_AUTH,
     docs=OfflineSwagger(),
+    parser=StrictJSONParser(),
 )
 install_error_handlers(api)
 

@@ -45,6 +45,16 @@ ERROR_CODES = {
 WWW_AUTHENTICATE = 'Bearer realm="BioCampus API"'
 
 
+# What a pattern means, in words: "String should match pattern '^[^\\x00-...'" helps nobody.
+PATTERN_HINTS: dict[str, str] = {}
+
+
+def explained(pattern: str, hint: str) -> str:
+    """Register the sentence that explains `pattern` to a person; returns the pattern, for Field(pattern=...)."""
+    PATTERN_HINTS[pattern] = hint
+    return pattern
+
+
 class ErrorDetail(Schema):
     status: int = Field(description="The HTTP status, repeated for clients that only keep the body.")
     code: str = Field(description="A stable, machine-readable name of the problem, e.g. validation_error.")
@@ -115,10 +125,20 @@ def _location(loc) -> str:
     return ".".join(parts) or "body"
 
 
+def _message(error: dict) -> str:
+    if error.get("type") == "string_pattern_mismatch":
+        hint = PATTERN_HINTS.get(str(error.get("ctx", {}).get("pattern")))
+        if hint:
+            return hint
+    if error.get("type") == "model_attributes_type" and tuple(error.get("loc", ()))[:1] == ("body",):
+        return _("Send a JSON object with the fields of this operation (see /api/v1/docs).")
+    return str(error.get("msg", _("Invalid value.")))
+
+
 def fields_of_ninja_errors(errors: list[dict]) -> dict[str, list[str]]:
     fields: dict[str, list[str]] = {}
     for error in errors:
-        fields.setdefault(_location(error.get("loc", ())), []).append(str(error.get("msg", _("Invalid value."))))
+        fields.setdefault(_location(error.get("loc", ())), []).append(_message(error))
     return fields
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ninja import Header, Schema
 
-from .errors import ErrorOut
+from .errors import ErrorOut, explained
 
 ETAG_HEADER = {
     "description": "The version of the record; send it back as If-Match to update only that version.",
@@ -18,7 +18,10 @@ ETAG_HEADER = {
 LOCATION_HEADER = {"description": "The URL of the new record.", "required": True, "schema": {"type": "string"}}
 
 # What a client may send as If-Match: "*" or a list of entity tags (RFC 9110).
-IF_MATCH_PATTERN = r'^\s*(\*|(W/)?"[\x21\x23-\x7e]*"(\s*,\s*(W/)?"[\x21\x23-\x7e]*")*)\s*$'
+IF_MATCH_PATTERN = explained(
+    r'^\s*(\*|(W/)?"[\x21\x23-\x7e]*"(\s*,\s*(W/)?"[\x21\x23-\x7e]*")*)\s*$',
+    'Send the ETag exactly as received, quotes included ("…"), or * for any version.',
+)
 
 
 def if_match_header():
@@ -78,5 +81,7 @@ def adds_to(schema: type[Schema]) -> dict:
     }
 
 
-def deletes() -> dict:
-    return {"response": {204: None, **_errors(401, 403, 404, 409, 412, 422)}}
+def deletes(*, versioned: bool = True) -> dict:
+    """DELETE of one record; `versioned` records take If-Match (412 when stale)."""
+    statuses = (401, 403, 404, 409, 412, 422) if versioned else (401, 404, 422)
+    return {"response": {204: None, **_errors(*statuses)}}

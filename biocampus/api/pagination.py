@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import Field, create_model
 
+from .errors import explained
+
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
 # Oldest first: records created while a client walks the list land on pages it has yet to read.
@@ -30,7 +32,7 @@ class PageQuery(Schema):
     cursor: str | None = Field(
         None,
         max_length=2000,
-        pattern=r"^[A-Za-z0-9_:.\-]+$",
+        pattern=explained(r"^[A-Za-z0-9_:.\-]+$", "Pass `next_cursor` of the previous page unchanged."),
         description="The `next_cursor` of the previous page; leave out for the first page.",
     )
 

@@ -18,10 +18,17 @@ from django_countries import countries
 from ninja import Schema
 from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, create_model
 
+from .errors import explained
+
 # No C0/C1 control characters but tab and line breaks: what core.text.clean_text accepts.
-_MULTILINE = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+_MULTILINE = explained(
+    r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$",
+    "Text may not contain NUL bytes or other control characters (tabs and line breaks are fine).",
+)
 # Names and titles are one line.
-_ONE_LINE = r"^[^\x00-\x1f\x7f-\x9f]*$"
+_ONE_LINE = explained(
+    r"^[^\x00-\x1f\x7f-\x9f]*$", "One line of text, without NUL bytes, line breaks or other control characters."
+)
 
 # TextFields have no length in the database; this bounds what one request may store in one of them.
 LONG_TEXT_MAX = 20_000
@@ -52,11 +59,28 @@ def _known_country(code: str) -> str:
 # A pattern and a check rather than an enum of 250 codes, which would bloat every schema that has a country.
 CountryCode = Annotated[
     str,
-    Field(pattern=r"^([A-Z]{2})?$", description='ISO 3166-1 alpha-2 code, such as CN or GB; "" when unknown.'),
+    Field(
+        pattern=explained(r"^([A-Z]{2})?$", "Use a two-letter country code in capitals, such as CN or GB."),
+        description='ISO 3166-1 alpha-2 code, such as CN or GB; "" when unknown.',
+    ),
     AfterValidator(_known_country),
 ]
-CurrencyCode = Annotated[str, Field(pattern=r"^([A-Z]{3})?$", description="ISO 4217 code such as USD or CNY.")]
-Url = Annotated[str, Field(max_length=200, pattern=r"^(https?://[^\s\x00-\x1f\x7f]+)?$")]
+CurrencyCode = Annotated[
+    str,
+    Field(
+        pattern=explained(r"^([A-Z]{3})?$", "Use a three-letter currency code in capitals, such as USD or CNY."),
+        description="ISO 4217 code such as USD or CNY.",
+    ),
+]
+Url = Annotated[
+    str,
+    Field(
+        max_length=200,
+        pattern=explained(
+            r"^(https?://[^\s\x00-\x1f\x7f]+)?$", "Use a full http:// or https:// address, without spaces."
+        ),
+    ),
+]
 Amount = Annotated[Decimal, Field(ge=0, max_digits=20, decimal_places=2, allow_inf_nan=False)]
 SignedAmount = Annotated[Decimal, Field(max_digits=20, decimal_places=2, allow_inf_nan=False)]
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -80,7 +104,9 @@ Date = Annotated[datetime.date, BeforeValidator(_iso_only(_ISO_DATE, "2020-11-05
 # With its offset: a time without one would be read in the server's time zone, which the client cannot know.
 DateTime = Annotated[datetime.datetime, BeforeValidator(_iso_only(_ISO_DATETIME, "2026-12-31T18:00:00+08:00"))]
 PublicId = Annotated[UUID, Field(description="The public id of a record (a UUID).")]
-Slug = Annotated[str, Field(max_length=64, pattern=r"^[-a-zA-Z0-9_]+$")]
+Slug = Annotated[
+    str, Field(max_length=64, pattern=explained(r"^[-a-zA-Z0-9_]+$", "A code of letters, digits, - and _."))
+]
 
 
 class InputSchema(Schema):
