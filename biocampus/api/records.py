@@ -56,6 +56,8 @@ def show(response: HttpResponse, schema: type[Schema], record: Model) -> Schema:
 
 
 def created(request: HttpRequest, response: HttpResponse, schema: type[Schema], record: Model) -> Status:
+    """201 with the new record as a GET would show it (and so with the ETag a GET would give)."""
+    record.refresh_from_db()  # the stored values: 470 was sent, 470.00 is kept
     response["Location"] = f"{request.path.rstrip('/')}/{record.public_id}"
     return Status(201, show(response, schema, record))
 

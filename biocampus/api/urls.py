@@ -10,7 +10,8 @@ from __future__ import annotations
 from functools import wraps
 
 from django.contrib.auth.decorators import login_not_required
-from django.urls import URLPattern, path, re_path
+from django.http import JsonResponse
+from django.urls import URLPattern, path, re_path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
@@ -39,6 +40,19 @@ def _answers_in_json(view):
 
 
 @login_not_required
+def index(request):
+    """/api/v1/ itself: where the description of the API is, for a person or a client finding its way."""
+    return JsonResponse(
+        {
+            "title": api.title,
+            "version": api.version,
+            "openapi": request.build_absolute_uri(reverse("api-v1:openapi-json")),
+            "docs": request.build_absolute_uri(reverse("api-v1:openapi-view")),
+        }
+    )
+
+
+@login_not_required
 @csrf_exempt
 def not_found(request, rest: str = ""):
     return error_response(404, _("There is no such API path. GET /api/v1/docs lists every operation."))
@@ -48,8 +62,10 @@ ninja_patterns, _app, _namespace = api.urls
 urlpatterns = [
     URLPattern(pattern.pattern, _answers_in_json(pattern.callback), pattern.default_args, pattern.name)
     for pattern in ninja_patterns
+    if pattern.name != "api-root"  # ninja's root page is a 404 unless DEBUG; ours says where to look
 ]
 urlpatterns += [
+    path("", index, name="api-root"),
     path("docs/assets/<str:name>", docs_asset, name="docs-asset"),
     re_path(r"^(?P<rest>.*)$", not_found, name="not-found"),
 ]
