@@ -455,7 +455,7 @@ def merge_preview(*, keep, merge) -> list[MergeMove]:
 
     moves = []
     for link in links_to_organizations():
-        rows = [row for row in rows_linked(link, merge) if row.pk != keep.pk or link.model is not Organization]
+        rows = [row for row in rows_linked(link, merge) if row != keep]
         if rows:
             combined = sum(1 for row in rows if unique_partner(row, link, keep) is not None)
             moves.append(MergeMove(link_label(link), len(rows) - combined, combined))

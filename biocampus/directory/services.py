@@ -320,7 +320,7 @@ def organization_merge(*, actor, keep: Organization, merge: Organization) -> Org
 
     for field in links_to_organizations():
         for row in rows_linked(field, merge):
-            if row.pk == keep.pk:  # `keep` is a unit of `merge`: it takes merge's parent instead
+            if row == keep:  # `keep` is a unit of `merge`: it takes merge's parent instead (below)
                 continue
             partner = unique_partner(row, field, keep)
             if partner is not None:

@@ -248,3 +248,15 @@ def test_a_membership_both_had_is_kept_once(users, campus_a):
     organization_merge(actor=users.campus_admin, keep=keep, merge=merge)
 
     assert list(Membership.objects.filter(user=member).values_list("organization", flat=True)) == [keep.pk]
+
+
+def test_a_linked_row_whose_id_happens_to_equal_the_kept_organisation_s_moves_too(users):
+    """Regression: rows were once skipped by comparing their primary key with the kept organisation's."""
+    keep, merge = OrganizationFactory(), OrganizationFactory()
+    person = PersonFactory(id=keep.pk + 10_000, organization=merge)
+    keep_twin = OrganizationFactory(id=person.pk)  # an organisation with the person's id: the kept one below
+
+    organization_merge(actor=users.superuser, keep=keep_twin, merge=merge)
+
+    person.refresh_from_db()
+    assert person.organization == keep_twin
