@@ -82,13 +82,17 @@ def queue(run: ImportRun, *, stage: str) -> ImportRun:
     run.started_at = run.finished_at = None
     run.progress_done = 0
     run.save()
-    try:
-        from .tasks import run_import_stage
-
-        transaction.on_commit(lambda: run_import_stage.enqueue(run.pk))
-    except Exception:  # no task backend: the page runs the stage itself
-        logger.exception("could not queue import run %s", run.pk)
+    transaction.on_commit(lambda: _enqueue(run.pk))
     return run
+
+
+def _enqueue(run_id: int) -> None:
+    from .tasks import run_import_stage
+
+    try:
+        run_import_stage.enqueue(run_id)
+    except Exception:  # no task backend or queue table: the run page runs the stage itself
+        logger.exception("could not queue import run %s; the page will run it", run_id)
 
 
 def claim(run_id: int) -> bool:

@@ -291,3 +291,17 @@ class TestDuplicatesAndMerge:
         assert staff.get("/organizations/duplicates/").status_code == 200
         assert "Merge…" not in staff.get("/organizations/duplicates/").content.decode()
         assert staff.get("/organizations/merge/").status_code == 403
+
+
+def test_without_a_task_queue_the_page_still_runs_the_import(demo, client, monkeypatch):
+    class Unreachable:
+        def enqueue(self, *args):
+            raise RuntimeError("no task table")
+
+    monkeypatch.setattr("biocampus.exchange.tasks.run_import_stage", Unreachable())
+    client.force_login(demo.user("staff"))
+
+    response = upload(client)
+
+    run = run_queued(client, ImportRun.objects.get())
+    assert response.status_code == 302 and run.status == "done"
