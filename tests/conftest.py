@@ -112,3 +112,12 @@ def _row_counts() -> dict[str, int]:
 def db_rows(db):
     """`before = db_rows()`, act, then `assert db_rows() == before`: proves that nothing was written."""
     return _row_counts
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test():
+    """A page served in Chinese leaves Chinese active in the process; each test starts from English."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
