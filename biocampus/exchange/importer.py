@@ -116,6 +116,7 @@ def _import_row(kind: Kind, row: formats.Row, ctx: ImportContext, report: Report
     else:
         values, problems = kind.parse_row(row, ctx)
     if not problems:
+        checkpoint = ctx.checkpoint()
         try:
             with transaction.atomic():
                 result = kind.write(values, row.line, ctx)
@@ -129,6 +130,8 @@ def _import_row(kind: Kind, row: formats.Row, ctx: ImportContext, report: Report
             problems = [("", _("Not allowed: %(reason)s") % {"reason": error})]
         except IntegrityError as error:
             problems = [("", _("This row conflicts with a record already stored (%(error)s).") % {"error": error})]
+        if problems:
+            ctx.roll_back_to(checkpoint)
     if problems:
         report.count(Outcome.INVALID)
         report.problems += [Problem(row.line, column, message) for column, message in problems]

@@ -106,6 +106,9 @@ class OrganizationLookup:
             )
         )
 
+    def forget_instances(self) -> None:
+        self._instances.clear()
+
     def get(self, pk: int) -> Organization:
         if pk not in self._instances:
             self._instances[pk] = Organization.objects.get(pk=pk)
@@ -222,6 +225,13 @@ class Resolver:
                 % {"noun": noun, "text": name}
             )
         raise CellError(_("No %(noun)s “%(text)s”.") % {"noun": noun, "text": text})
+
+    def forget_loaded_records(self) -> None:
+        """Drop the record instances held, so that they are read again (names stay indexed)."""
+        if self._organizations is not None:
+            self._organizations.forget_instances()
+        self._campuses = self._fields = None
+        self._named.clear()
 
     def remember(self, record: Model) -> None:
         """A record was created or changed by the import: later rows must find it under its new names."""

@@ -313,3 +313,33 @@ def test_kind_names_accept_other_spellings():
     assert kind_named("Funding-Rounds").name == "funding_rounds"
     with pytest.raises(KeyError):
         kind_named("unicorns")
+
+
+def test_a_refused_first_row_does_not_take_the_import_s_provenance_with_it(users, campus_a, neighbour_org, run_import):
+    """The provenance is made at the first create; when that row is rolled back, the next create makes it again."""
+    rows = [
+        ["title", "type", "parties"],
+        ["One-sided", "mou", "Teddy Lab"],  # refused by the service, after the provenance was made
+        ["Two-sided", "mou", "Teddy Lab | Neighbour Bio"],
+    ]
+
+    report = import_rows(run_import, "agreements", rows, users.campus_staff, default_campus=campus_a, skip_invalid=True)
+
+    assert report.ok and report.written, report.as_text()
+    assert Agreement.objects.get(title="Two-sided").provenance.file_name == "agreements.csv"
+
+
+def test_a_refused_update_does_not_leak_into_a_later_row(users, resident_org, run_import):
+    history = resident_org.history.count()
+    rows = [
+        ["name", "kind", "city", "founded_year"],
+        ["Teddy Lab", "company", "Nanjing", "1200"],  # refused by the model (founded before 1600)
+        ["Teddy Lab", "company", "Wuxi", ""],  # what is stored
+    ]
+
+    report = import_rows(run_import, "organizations", rows, users.campus_staff, skip_invalid=True)
+
+    assert (report.counts["invalid"], report.counts["unchanged"]) == (1, 1), report.as_text()
+    resident_org.refresh_from_db()
+    assert (resident_org.city, resident_org.founded_year) == ("Wuxi", None)
+    assert resident_org.history.count() == history

@@ -68,6 +68,16 @@ class ImportContext:
             )
         return self._provenance
 
+    def checkpoint(self) -> tuple:
+        """What a row may change in the context, to be put back if the row is rolled back."""
+        return self._provenance, dict(self._restored)
+
+    def roll_back_to(self, checkpoint: tuple) -> None:
+        """After a row's savepoint was rolled back: forget what it created (the provenance may be gone with it)
+        and the records it loaded (a refused update leaves its values on the instance)."""
+        self._provenance, self._restored = checkpoint
+        self.resolver.forget_loaded_records()
+
     def child_provenance(self, parent) -> Provenance:
         """Rows added under a record (obligations, participations): the import's provenance, or on a restore
         the parent's, as the services give children when they create them together."""
