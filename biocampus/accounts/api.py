@@ -61,7 +61,7 @@ class NewTokenOut(TokenOut):
 
 
 class TokenIn(InputSchema):
-    name: Line(100) = Field(min_length=1, description="What the token is for: a script, a system.")
+    name: Line(100, min_length=1) = Field(description="What the token is for: a script, a system.")
     expires_at: DateTime | None = Field(None, description="When it stops working; never if left out.")
 
 

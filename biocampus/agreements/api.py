@@ -51,7 +51,7 @@ class PartyOut(Schema):
 
 class AgreementIn(InputSchema):
     campus: PublicId = Field(description="The campus whose team records and follows the agreement.")
-    title: Line(300)
+    title: Line(300, min_length=1)
     title_zh: Line(300) = ""
     type: Choice(AgreementType)
     status: Choice(AgreementStatus) = AgreementStatus.SIGNED.value

@@ -34,9 +34,10 @@ _ONE_LINE = explained(
 LONG_TEXT_MAX = 20_000
 
 
-def Line(max_length: int):  # noqa: N802 (a type factory, used like a type)
-    """One line of text of at most `max_length` characters (the model column's length)."""
-    return Annotated[str, Field(max_length=max_length, pattern=_ONE_LINE)]
+def Line(max_length: int, *, min_length: int = 0):  # noqa: N802 (a type factory, used like a type)
+    """One line of text of at most `max_length` characters (the model column's length); names and titles
+    that cannot be empty say so with min_length=1."""
+    return Annotated[str, Field(min_length=min_length, max_length=max_length, pattern=_ONE_LINE)]
 
 
 def Text(max_length: int = LONG_TEXT_MAX):  # noqa: N802

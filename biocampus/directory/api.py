@@ -50,7 +50,7 @@ router.add_router("/fields", fields)
 
 class IdentifierIn(InputSchema):
     scheme: Choice(IdentifierScheme)
-    value: Line(64) = SchemaField(min_length=1)
+    value: Line(64, min_length=1)
 
 
 class IdentifierOut(Schema):
@@ -59,7 +59,7 @@ class IdentifierOut(Schema):
 
 
 class OrganizationIn(InputSchema):
-    name: Line(255)
+    name: Line(255, min_length=1)
     name_zh: Line(255) = ""
     aliases: list[Line(255)] = SchemaField(default_factory=list, max_length=50, description="Other names.")
     kind: Choice(OrganizationKind)
@@ -225,7 +225,7 @@ def add_organization_identifier(request, response: HttpResponse, public_id: UUID
 
 
 class PersonIn(InputSchema):
-    name: Line(200)
+    name: Line(200, min_length=1)
     name_zh: Line(200) = ""
     organization: PublicId | None = SchemaField(None, description="Where the person works.")
     title: Line(200) = ""

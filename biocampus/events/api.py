@@ -42,7 +42,7 @@ router.add_router("/events", events)
 
 class ShowcaseIn(InputSchema):
     organization: PublicId = Field(description="The exhibitor.")
-    offering: Line(300) = Field(min_length=1, description="What it showed.")
+    offering: Line(300, min_length=1) = Field(description="What it showed.")
     booth_host: PublicId | None = Field(None, description="Whose booth it showed at.")
     description: Text() = ""
     outcome: Text() = Field("", description="What came of it.")
@@ -68,7 +68,7 @@ class ParticipationOut(Schema):
 
 class EventIn(InputSchema):
     campus: PublicId = Field(description="The campus that records the event.")
-    name: Line(300)
+    name: Line(300, min_length=1)
     name_zh: Line(300) = ""
     short_name: Line(60) = Field("", description="3rd CIIE")
     kind: Choice(EventKind) = EventKind.OTHER.value

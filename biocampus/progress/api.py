@@ -61,7 +61,7 @@ class MilestoneIn(InputSchema):
     campus: PublicId
     organization: PublicId = Field(description="Whose milestone it is.")
     kind: Choice(MilestoneKind)
-    title: Line(300)
+    title: Line(300, min_length=1)
     occurred_on: Date | None = None
     date_precision: Precision = Field(DatePrecision.DAY.value, description="month: the source gives only the month.")
     value: SignedAmount | None = Field(None, description="470 (hospitals): needs a unit.")
@@ -149,7 +149,7 @@ def delete_milestone(request, public_id: UUID, if_match: str = if_match_header()
 
 class ProgrammeIn(InputSchema):
     campus: PublicId
-    name: Line(300)
+    name: Line(300, min_length=1)
     name_zh: Line(300) = ""
     organizations: list[PublicId] = Field(
         default_factory=list, max_length=100, description="The organisations that run it; a PATCH replaces them."
@@ -243,8 +243,8 @@ class TargetIn(InputSchema):
     campus: PublicId
     programme: PublicId | None = Field(None, description="The programme it belongs to (or give an organisation).")
     organization: PublicId | None = Field(None, description="The organisation it belongs to (or a programme).")
-    metric: Line(200) = Field(description="What is counted: people screened.")
-    unit: Line(40)
+    metric: Line(200, min_length=1) = Field(description="What is counted: people screened.")
+    unit: Line(40, min_length=1)
     baseline: SignedAmount = Decimal(0)
     goal: Amount
     starts_on: Date | None = None
