@@ -162,14 +162,8 @@ class OrganizationsKind(Kind):
         by_name, by_alias = lookup.exact(values["name"])
         found = by_name or by_alias
         if len(found) > 1:
-            raise RowProblems(
-                [
-                    (
-                        "name",
-                        _("Several organisations are called “%(name)s”: add a public_id column to say which.") % values,
-                    )
-                ]
-            )
+            message = _("Several organisations are called “%(name)s”: add a public_id column to say which.")
+            raise RowProblems([("name", message % {"name": values["name"]})])
         if found:
             organization = lookup.get(next(iter(found)))
             if by_name:
