@@ -25,7 +25,11 @@ IF_MATCH_PATTERN = explained(
 
 
 def if_match_header():
-    """The If-Match request header of PATCH and DELETE (optional: without it the write goes ahead)."""
+    """The If-Match request header of PATCH and DELETE (optional: without it the write goes ahead).
+
+    Views declare it as `if_match: str = if_match_header()` (None when absent): `str | None` would
+    document a header that can be null, which no HTTP header can be.
+    """
     return Header(
         None,
         alias="If-Match",
