@@ -305,3 +305,12 @@ def test_without_a_task_queue_the_page_still_runs_the_import(demo, client, monke
 
     run = run_queued(client, ImportRun.objects.get())
     assert response.status_code == 302 and run.status == "done"
+
+
+def test_superusers_can_look_into_runs_in_the_admin(demo, client, users):
+    client.force_login(demo.user("staff"))
+    upload(client)
+    client.force_login(users.superuser)
+    run = ImportRun.objects.get()
+    assert "orgs.csv" in client.get("/admin/exchange/importrun/").content.decode()
+    assert client.get(f"/admin/exchange/importrun/{run.pk}/change/").status_code == 200

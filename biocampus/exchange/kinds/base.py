@@ -23,7 +23,7 @@ from biocampus.core.choices import ProvenanceMethod
 from biocampus.core.models import Provenance
 from biocampus.core.services import provenance_create
 
-from ..columns import CellError, Column, ListOf, ParseContext, PublicId, Records, Reference, is_blank
+from ..columns import CellError, Column, ListOf, ParseContext, PublicId, Records, is_blank
 from ..formats import Row, Table
 from ..references import ExportLabels, Resolver, readable
 from ..report import Duplicate, Outcome, Problem
@@ -355,14 +355,3 @@ def problems_of(error: ValidationError, kind: Kind) -> list[tuple[str, str]]:
 
 def as_problems(line: int, problems: list[tuple[str, str]]) -> list[Problem]:
     return [Problem(line, column, message) for column, message in problems]
-
-
-__all__ = [
-    "ImportContext",
-    "Kind",
-    "Reference",
-    "RowProblems",
-    "RowResult",
-    "as_problems",
-    "problems_of",
-]

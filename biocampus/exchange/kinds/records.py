@@ -300,7 +300,10 @@ class CampusesKind(Kind):
     model = Campus
     title = "Campuses"
     key = ("slug",)
-    extras = frozenset({"operators", "sister_campuses"})
+    create_service = staticmethod(campus_services.campus_create)
+    update_service = staticmethod(campus_services.campus_update)
+    record_argument = "campus"
+    extras = frozenset({"operators", "sister_campuses"})  # campus_create takes no sisters; one path for both
     select_related = ("organization",)
     prefetch_related = ("operator_links__organization", "sister_campuses")
     columns = (
@@ -331,19 +334,6 @@ class CampusesKind(Kind):
 
     def sort_key(self, record):
         return (record.slug,)
-
-    def create(self, values, ctx: ImportContext):
-        arguments = self.service_arguments(values, creating=True)
-        campus = campus_services.campus_create(actor=ctx.actor, provenance=ctx.provenance_for(values), **arguments)
-        self.save_extras(campus, {k: v for k, v in values.items() if k in self.extras}, ctx, created=True)
-        return campus
-
-    def update(self, record, changes, ctx: ImportContext):
-        arguments = self.service_arguments(changes, creating=False)
-        if arguments:
-            record = campus_services.campus_update(actor=ctx.actor, campus=record, reason=ctx.reason, **arguments)
-        self.save_extras(record, {k: v for k, v in changes.items() if k in self.extras}, ctx, created=False)
-        return record
 
     def save_extras(self, record, values, ctx: ImportContext, *, created: bool) -> None:
         if "operators" in values:
