@@ -123,6 +123,9 @@ def residency_update(*, actor, residency: Residency, reason: str = "", **changes
     new_campus = changes.get("campus")
     if new_campus is not None and new_campus != residency.campus:
         require(actor, ADD, Residency, campus=new_campus)
+    new_organization = changes.get("organization")
+    if new_organization is not None and new_organization.kind == OrganizationKind.CAMPUS:
+        raise ValidationError({"organization": _("A campus cannot be a resident of another campus.")})
     status_changes = "status" in changes and changes["status"] != residency.status
     if status_changes:
         _check_transition(residency.status, changes["status"])

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
-from biocampus.accounts.permissions import ADD, CHANGE, DELETE, require
+from biocampus.accounts.permissions import ADD, CHANGE, DELETE, campuses_editable_by, require
 from biocampus.core.events import publish
 from biocampus.core.services import apply_changes, record_delete, record_save, unique_in_order
 from biocampus.core.text import clean_text, fold
@@ -72,6 +72,12 @@ def organization_update(*, actor, organization: Organization, fields=None, reaso
             name=changes.get("name", organization.name),
             name_zh=changes.get("name_zh", organization.name_zh),
         )
+    if "steward" in changes and changes["steward"] != organization.steward:
+        # Handing the record to a campus is that campus's team's act: an editor there, or of the old steward.
+        editable_campuses = set(campuses_editable_by(actor))
+        for campus in (organization.steward, changes["steward"]):
+            if campus is not None and campus not in editable_campuses:
+                raise PermissionDenied(_("Only the team of a campus can make it look after an organisation."))
     if changes.get("parent") is not None:
         _check_no_parent_cycle(organization, changes["parent"])
     changed = apply_changes(organization, changes)

@@ -1,4 +1,4 @@
-"""Gaps in the services found while building the API, kept as failing tests until the services are fixed.
+"""Gaps in the services found while building the API, fixed in the services.
 
 The API does not patch over them with rules of its own: the rules belong in the services, where the pages,
 the importer and the API all meet them.
@@ -14,11 +14,6 @@ from biocampus.directory.services import organization_update
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="campuses.services.residency_update does not apply residency_create's rule that a campus cannot "
-    "be a resident: PATCH organization to a campus's organisation is accepted",
-)
 def test_a_residency_cannot_be_moved_onto_a_campus_organisation(api, campus_a, campus_b, resident_org):
     residency = resident_org.residencies.get(campus=campus_a)
     response = api("campus_staff").patch(
@@ -27,12 +22,6 @@ def test_a_residency_cannot_be_moved_onto_a_campus_organisation(api, campus_a, c
     assert response.status_code == 422
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="directory.services.organization_update lets a resident member set `steward` to any campus, handing "
-    "its record to that campus's staff; the organisation form hides the field and the API refuses it, "
-    "but the service checks only CHANGE on the organisation",
-)
 def test_a_resident_member_cannot_choose_the_stewarding_campus(users, resident_org, campus_b):
     with pytest.raises((PermissionDenied, ValidationError)):
         organization_update(actor=users.resident_member, organization=resident_org, steward=campus_b)
