@@ -46,10 +46,10 @@ WWW_AUTHENTICATE = 'Bearer realm="BioCampus API"'
 
 
 # What a pattern means, in words: "String should match pattern '^[^\\x00-...'" helps nobody.
-PATTERN_HINTS: dict[str, str] = {}
+PATTERN_HINTS: dict[str, object] = {}
 
 
-def explained(pattern: str, hint: str) -> str:
+def explained(pattern: str, hint) -> str:
     """Register the sentence that explains `pattern` to a person; returns the pattern, for Field(pattern=...)."""
     PATTERN_HINTS[pattern] = hint
     return pattern
@@ -129,7 +129,7 @@ def _message(error: dict) -> str:
     if error.get("type") == "string_pattern_mismatch":
         hint = PATTERN_HINTS.get(str(error.get("ctx", {}).get("pattern")))
         if hint:
-            return hint
+            return str(hint)
     if error.get("type") == "model_attributes_type" and tuple(error.get("loc", ()))[:1] == ("body",):
         return _("Send a JSON object with the fields of this operation (see /api/v1/docs).")
     return str(error.get("msg", _("Invalid value.")))

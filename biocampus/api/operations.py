@@ -6,6 +6,7 @@ honest: clients and schemathesis can rely on it.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy
 from ninja import Header, Schema
 
 from .errors import ErrorOut, explained
@@ -20,7 +21,7 @@ LOCATION_HEADER = {"description": "The URL of the new record.", "required": True
 # What a client may send as If-Match: "*" or a list of entity tags (RFC 9110).
 IF_MATCH_PATTERN = explained(
     r'^\s*(\*|(W/)?"[\x21\x23-\x7e]*"(\s*,\s*(W/)?"[\x21\x23-\x7e]*")*)\s*$',
-    'Send the ETag exactly as received, quotes included ("…"), or * for any version.',
+    gettext_lazy('Send the ETag exactly as received, quotes included ("…"), or * for any version.'),
 )
 
 

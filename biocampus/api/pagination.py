@@ -15,6 +15,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Schema
 from pydantic import Field, create_model
 
@@ -32,7 +33,7 @@ class PageQuery(Schema):
     cursor: str | None = Field(
         None,
         max_length=2000,
-        pattern=explained(r"^[A-Za-z0-9_:.\-]+$", "Pass `next_cursor` of the previous page unchanged."),
+        pattern=explained(r"^[A-Za-z0-9_:.\-]+$", gettext_lazy("Pass `next_cursor` of the previous page unchanged.")),
         description="The `next_cursor` of the previous page; leave out for the first page.",
     )
 

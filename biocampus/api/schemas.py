@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 from uuid import UUID
 
 from django.db import models
+from django.utils.translation import gettext_lazy
 from django_countries import countries
 from ninja import Schema
 from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, create_model
@@ -23,11 +24,12 @@ from .errors import explained
 # No C0/C1 control characters but tab and line breaks: what core.text.clean_text accepts.
 _MULTILINE = explained(
     r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$",
-    "Text may not contain NUL bytes or other control characters (tabs and line breaks are fine).",
+    gettext_lazy("Text may not contain NUL bytes or other control characters (tabs and line breaks are fine)."),
 )
 # Names and titles are one line.
 _ONE_LINE = explained(
-    r"^[^\x00-\x1f\x7f-\x9f]*$", "One line of text, without NUL bytes, line breaks or other control characters."
+    r"^[^\x00-\x1f\x7f-\x9f]*$",
+    gettext_lazy("One line of text, without NUL bytes, line breaks or other control characters."),
 )
 
 # TextFields have no length in the database; this bounds what one request may store in one of them.
@@ -61,7 +63,9 @@ def _known_country(code: str) -> str:
 CountryCode = Annotated[
     str,
     Field(
-        pattern=explained(r"^([A-Z]{2})?$", "Use a two-letter country code in capitals, such as CN or GB."),
+        pattern=explained(
+            r"^([A-Z]{2})?$", gettext_lazy("Use a two-letter country code in capitals, such as CN or GB.")
+        ),
         description='ISO 3166-1 alpha-2 code, such as CN or GB; "" when unknown.',
     ),
     AfterValidator(_known_country),
@@ -69,7 +73,9 @@ CountryCode = Annotated[
 CurrencyCode = Annotated[
     str,
     Field(
-        pattern=explained(r"^([A-Z]{3})?$", "Use a three-letter currency code in capitals, such as USD or CNY."),
+        pattern=explained(
+            r"^([A-Z]{3})?$", gettext_lazy("Use a three-letter currency code in capitals, such as USD or CNY.")
+        ),
         description="ISO 4217 code such as USD or CNY.",
     ),
 ]
@@ -78,7 +84,8 @@ Url = Annotated[
     Field(
         max_length=200,
         pattern=explained(
-            r"^(https?://[^\s\x00-\x1f\x7f]+)?$", "Use a full http:// or https:// address, without spaces."
+            r"^(https?://[^\s\x00-\x1f\x7f]+)?$",
+            gettext_lazy("Use a full http:// or https:// address, without spaces."),
         ),
     ),
 ]
@@ -106,7 +113,8 @@ Date = Annotated[datetime.date, BeforeValidator(_iso_only(_ISO_DATE, "2020-11-05
 DateTime = Annotated[datetime.datetime, BeforeValidator(_iso_only(_ISO_DATETIME, "2026-12-31T18:00:00+08:00"))]
 PublicId = Annotated[UUID, Field(description="The public id of a record (a UUID).")]
 Slug = Annotated[
-    str, Field(max_length=64, pattern=explained(r"^[-a-zA-Z0-9_]+$", "A code of letters, digits, - and _."))
+    str,
+    Field(max_length=64, pattern=explained(r"^[-a-zA-Z0-9_]+$", gettext_lazy("A code of letters, digits, - and _."))),
 ]
 
 
