@@ -72,8 +72,9 @@ def organization_update(*, actor, organization: Organization, fields=None, reaso
             name=changes.get("name", organization.name),
             name_zh=changes.get("name_zh", organization.name_zh),
         )
-    if "steward" in changes and changes["steward"] != organization.steward:
-        # Handing the record to a campus is that campus's team's act: an editor there, or of the old steward.
+    if actor is not None and "steward" in changes and changes["steward"] != organization.steward:
+        # Handing the record to a campus is that campus's team's act (an editor there and of the old
+        # steward); `actor=None` is the system itself (import-all, the demo loader).
         editable_campuses = set(campuses_editable_by(actor))
         for campus in (organization.steward, changes["steward"]):
             if campus is not None and campus not in editable_campuses:
