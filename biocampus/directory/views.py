@@ -62,8 +62,8 @@ def organization_detail(request, public_id):
     context = {
         "organization": organization,
         "timeline": organization_timeline(request.user, organization),
-        "residencies": organization.residencies.select_related("campus__organization").filter(
-            pk__in=permissions.visible(organization.residencies.all(), request.user).values("pk")
+        "residencies": permissions.visible(
+            organization.residencies.select_related("campus__organization"), request.user
         ),
         "can_edit": permissions.can(request.user, permissions.CHANGE, organization),
     }
