@@ -21,6 +21,8 @@ urlpatterns = [
     path("", include("biocampus.progress.urls")),
     path("", include("biocampus.exchange.urls")),
     path("", include("biocampus.webhooks.urls")),
+    path("", include("biocampus.intake.urls")),
+    path("", include("biocampus.servicedesk.urls")),
 ]
 
 admin.site.site_header = "BioCampus"

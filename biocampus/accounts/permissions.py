@@ -14,6 +14,15 @@ The rules:
   organisation's profile (and its people).
 - Webhooks and their deliveries (ADMIN_ONLY) are seen and managed by their campus's admins only;
   network-wide webhooks (no campus) by superusers only.
+- Applications to a campus and their reviews (STAFF_ONLY) hold applicants' private data: only the
+  campus's admins and staff see and handle them. The public submits applications without an account
+  (intake.services.application_submit runs as the system).
+- A campus's catalogue (CAMPUS_CATALOGUE: intake criteria, service centres and their services) is read
+  by everyone with a role at that campus, resident members included.
+- Service requests: a resident member opens them for its own organisation (RESIDENT_OPENABLE) and reads
+  only those; it may comment on them, but internal notes of the staff stay hidden from it. Staff
+  assign them and change their status.
+- Exchange rates (NETWORK_TABLES) are read by every member and kept by superusers only.
 """
 
 from __future__ import annotations
@@ -58,8 +67,23 @@ SCOPES: dict[str, Scope] = {
     # Webhooks and their deliveries are campus configuration: only the campus's admins see and manage them.
     "webhooks.webhook": Scope("campus"),
     "webhooks.webhookdelivery": Scope("webhook__campus"),
+    "events.lead": Scope("event__campus", ("organization", "taken_by")),
+    "progress.milestoneevidence": Scope("milestone__campus", ("milestone__organization",)),
+    "progress.exchangerate": Scope(campus=None),
+    "intake.intakecriterion": Scope("campus"),
+    "intake.application": Scope("campus"),
+    "intake.applicationattachment": Scope("application__campus"),
+    "intake.review": Scope("application__campus"),
+    "servicedesk.servicecentre": Scope("campus"),
+    "servicedesk.service": Scope("centre__campus"),
+    "servicedesk.servicerequest": Scope("campus", ("organization",)),
+    "servicedesk.servicerequestcomment": Scope("request__campus", ("request__organization",)),
 }
 ADMIN_ONLY = frozenset({"webhooks.webhook", "webhooks.webhookdelivery"})
+STAFF_ONLY = frozenset({"intake.application", "intake.applicationattachment", "intake.review"})
+CAMPUS_CATALOGUE = frozenset({"intake.intakecriterion", "servicedesk.servicecentre", "servicedesk.service"})
+RESIDENT_OPENABLE = frozenset({"servicedesk.servicerequest"})
+NETWORK_TABLES = frozenset({"progress.exchangerate"})
 
 
 @dataclass(frozen=True)
@@ -152,15 +176,21 @@ def visible(queryset: models.QuerySet, user: User | None) -> models.QuerySet:
     scope = _scope(model)
     if scope.campus is None:
         return queryset
-    if model._meta.label_lower in ADMIN_ONLY:
+    label = model._meta.label_lower
+    if label in ADMIN_ONLY or label in STAFF_ONLY:
         return editable(queryset, user)
     condition = Q(**{f"{scope.campus}__in": access.reader_campuses})
-    # A resident member reads, at each campus, the records involving the organisation it acts for there.
-    for campus_id, organization_ids in access.resident_organizations.items():
+    if label in CAMPUS_CATALOGUE:
+        return queryset.filter(condition | Q(**{f"{scope.campus}__in": access.resident_campuses}))
+    # Internal notes on service requests are the staff's: resident members read only the conversation.
+    resident_condition = Q(is_internal=False) if label == "servicedesk.servicerequestcomment" else Q()
+    # A resident member reads, at each campus, the records involving the organisation it acts for there
+    # (and none of a model that involves no organisation).
+    for campus_id, organization_ids in access.resident_organizations.items() if scope.organizations else ():
         involves_own = Q()
         for path in scope.organizations:
             involves_own |= Q(**{f"{path}__in": organization_ids})
-        condition |= Q(**{scope.campus: campus_id}) & involves_own
+        condition |= Q(**{scope.campus: campus_id}) & involves_own & resident_condition
     if any(_crosses_many(model, path) for path in scope.organizations):
         # A subquery keeps the outer query free of joins that would repeat rows.
         return queryset.filter(pk__in=model._default_manager.filter(condition).values("pk"))
@@ -184,7 +214,7 @@ def editable(queryset: models.QuerySet, user: User | None) -> models.QuerySet:
         return queryset.filter(condition)
     if label == "campuses.campus":
         return queryset.filter(pk__in=access.admin_campuses)
-    if label == "directory.field":
+    if label == "directory.field" or label in NETWORK_TABLES:
         return queryset.none()
     scope = _scope(queryset.model)
     if label in ADMIN_ONLY:  # network-wide webhooks (no campus) stay the superusers'
@@ -238,7 +268,7 @@ def can_add(user: User | None, model: type[models.Model], *, campus=None) -> boo
     if access.is_superuser:
         return True
     label = model._meta.label_lower
-    if label in ("campuses.campus", "directory.field"):
+    if label in ("campuses.campus", "directory.field") or label in NETWORK_TABLES:
         return False
     if label == "directory.organization":
         return bool(access.editor_campuses)
@@ -248,9 +278,23 @@ def can_add(user: User | None, model: type[models.Model], *, campus=None) -> boo
         return bool(access.editor_campuses or access.own_organizations)
     if label in ADMIN_ONLY:
         return campus.pk in access.admin_campuses if campus is not None else bool(access.admin_campuses)
+    if label in RESIDENT_OPENABLE:
+        campuses = access.editor_campuses | access.resident_campuses
+        return campus.pk in campuses if campus is not None else bool(campuses)
     if campus is None:
         return bool(access.editor_campuses)
     return campus.pk in access.editor_campuses
+
+
+def may_act_for(user: User | None, organization, *, campus) -> bool:
+    """Whether `user` may act on behalf of `organization` at `campus`: its campus's staff may for any
+    organisation; a resident member only for the organisation it belongs to there."""
+    if user is None:
+        return True
+    access = access_for(user)
+    if access.is_superuser or campus.pk in access.editor_campuses:
+        return True
+    return organization is not None and organization.pk in access.resident_organizations.get(campus.pk, ())
 
 
 def campuses_editable_by(user: User | None) -> models.QuerySet:

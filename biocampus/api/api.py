@@ -16,7 +16,9 @@ from biocampus.agreements.api import router as agreements_router
 from biocampus.campuses.api import router as campuses_router
 from biocampus.directory.api import router as directory_router
 from biocampus.events.api import router as events_router
+from biocampus.intake.api import router as intake_router
 from biocampus.progress.api import router as progress_router
+from biocampus.servicedesk.api import router as servicedesk_router
 from biocampus.webhooks.api import router as webhooks_router
 
 from .auth import API_AUTH
@@ -72,5 +74,7 @@ api.add_router("/", campuses_router)
 api.add_router("/", agreements_router)
 api.add_router("/", events_router)
 api.add_router("/", progress_router)
+api.add_router("/", intake_router)
+api.add_router("/", servicedesk_router)
 api.add_router("/", accounts_router)
 api.add_router("/webhooks", webhooks_router)

@@ -95,6 +95,8 @@ INSTALLED_APPS = [
     "biocampus.api",
     "biocampus.exchange",
     "biocampus.webhooks",
+    "biocampus.intake",
+    "biocampus.servicedesk",
 ]
 
 # Background work (webhook deliveries, long imports) runs in `biocampus db_worker` processes that
@@ -181,6 +183,18 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "biocampus@localhost")
+# SMTP, used when EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 25))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "").lower() in ("1", "true", "yes")
+EMAIL_TIMEOUT = 20
+
+# Funding amounts are converted into this currency, by the rates superusers keep (progress.ExchangeRate).
+BIOCAMPUS_REPORTING_CURRENCY = os.environ.get("BIOCAMPUS_REPORTING_CURRENCY", "USD")
+# The public application form: at most this many applications from one address per hour.
+BIOCAMPUS_INTAKE_APPLICATIONS_PER_HOUR = int(os.environ.get("BIOCAMPUS_INTAKE_APPLICATIONS_PER_HOUR", 5))
 
 LOGGING = {
     "version": 1,
