@@ -782,9 +782,17 @@ class _Context:
     agreements: dict[str, Agreement] = field(default_factory=dict)
 
 
+def _operations_parts():
+    """The campus-operations parts of the demo, each in its own module; they run after the core story."""
+    from . import seed_events, seed_intake, seed_progress, seed_servicedesk
+
+    return (seed_events, seed_progress, seed_intake, seed_servicedesk)
+
+
 def counts() -> dict[str, int]:
     """Row counts of the models a demo load writes, keyed by their verbose plural name."""
-    return {str(model._meta.verbose_name_plural): model._default_manager.count() for model in COUNTED_MODELS}
+    models_counted = COUNTED_MODELS + [model for part in _operations_parts() for model in part.COUNTED_MODELS]
+    return {str(model._meta.verbose_name_plural): model._default_manager.count() for model in models_counted}
 
 
 @transaction.atomic
@@ -825,6 +833,8 @@ def load(*, actor=None) -> dict[str, int]:
         _person(ctx, spec)
     for spec in DEMO_USERS:
         _user(ctx, spec)
+    for part in _operations_parts():
+        part.load(ctx)
     after = counts()
     return {label: after[label] - before[label] for label in after}
 
