@@ -29,6 +29,11 @@ EVENT_TYPES: dict[str, str] = {
     "milestone.reached": "A milestone was recorded.",
     "funding_round.created": "A funding round was recorded.",
     "observation.recorded": "A target's metric was observed.",
+    "lead.taken": "A lead was taken at an event.",
+    "application.submitted": "Someone applied to join a campus.",
+    "application.decided": "A campus accepted, declined or wait-listed an application.",
+    "service_request.opened": "A resident opened a service request.",
+    "service_request.status_changed": "A service request moved on (accepted, in progress, done...).",
 }
 
 

@@ -35,6 +35,9 @@ RESOURCES: dict[str, Resource] = {
     "progress.fundinground": Resource("funding_round", "funding-rounds", "campus"),
     "progress.observation": Resource("observation", "targets", "target__campus", served_in="target__public_id"),
     "webhooks.webhook": Resource("webhook", "webhooks", "campus"),
+    "events.lead": Resource("lead", "leads", "event__campus"),
+    "intake.application": Resource("application", "applications", "campus"),
+    "servicedesk.servicerequest": Resource("service_request", "service-requests", "campus"),
 }
 
 
