@@ -39,9 +39,11 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture
-def demo_campus(transactional_db, live_server):
+def demo_campus(django_db_serialized_rollback, transactional_db, live_server):
     """The demo campus, in the database the live server reads (a transactional one: the server
-    runs in another thread and must see committed rows)."""
+    runs in another thread and must see committed rows). Serialized rollback puts back, after each
+    browser test, what the migrations wrote (the field taxonomy), which the flush would otherwise lose
+    for the next test."""
     call_command("load_demo", stdout=io.StringIO())
     return live_server
 
