@@ -2,7 +2,20 @@ from django.contrib import admin
 
 from biocampus.core.admin import RecordAdmin, RecordInline
 
-from .models import FundingInvestment, FundingRound, Milestone, Observation, Programme, Target
+from .models import (
+    ExchangeRate,
+    FundingInvestment,
+    FundingRound,
+    Milestone,
+    MilestoneEvidence,
+    Observation,
+    Programme,
+    Target,
+)
+
+
+class EvidenceInline(RecordInline):
+    model = MilestoneEvidence
 
 
 @admin.register(Milestone)
@@ -11,6 +24,7 @@ class MilestoneAdmin(RecordAdmin):
     list_filter = ("kind", "campus")
     search_fields = ("title", "organization__name")
     autocomplete_fields = ("organization", "campus", "event")
+    inlines = [EvidenceInline]
 
 
 @admin.register(Programme)
@@ -44,3 +58,11 @@ class FundingRoundAdmin(RecordAdmin):
     search_fields = ("recipient__name",)
     autocomplete_fields = ("recipient", "campus")
     inlines = [InvestmentInline]
+
+
+@admin.register(ExchangeRate)
+class ExchangeRateAdmin(RecordAdmin):
+    list_display = ("currency", "rate", "valid_from", "source")
+    list_filter = ("currency",)
+    search_fields = ("currency", "source")
+    date_hierarchy = "valid_from"

@@ -26,3 +26,23 @@ class FundingRoundType(models.TextChoices):
     DEBT = "debt", _("Debt")
     IPO = "ipo", _("IPO")
     UNDISCLOSED = "undisclosed", _("Undisclosed")
+
+
+class TargetStatus(models.TextChoices):
+    """Where a target stands on a date (insight.kpis.target_progress decides)."""
+
+    ACHIEVED = "achieved", _("Achieved")
+    ON_TRACK = "on_track", _("On track")
+    BEHIND = "behind", _("Behind")
+    OVERDUE = "overdue", _("Overdue")
+    NOT_STARTED = "not_started", _("Not started")
+
+
+# Worst first: a programme is as far along as its furthest-behind target.
+STATUS_SEVERITY = (
+    TargetStatus.OVERDUE,
+    TargetStatus.BEHIND,
+    TargetStatus.NOT_STARTED,
+    TargetStatus.ON_TRACK,
+    TargetStatus.ACHIEVED,
+)

@@ -5,7 +5,7 @@ from biocampus.accounts.permissions import campuses_editable_by
 from biocampus.core.forms import ChildFormSet, DateInput, RecordForm, UserFormMixin
 from biocampus.directory.forms import OrganizationField
 
-from .models import FundingRound, Milestone, Programme, Target
+from .models import ExchangeRate, FundingRound, Milestone, Programme, Target
 
 
 class CampusScopedForm(RecordForm):
@@ -129,3 +129,22 @@ class InvestorForm(UserFormMixin, forms.Form):
 
 
 InvestorFormSet = forms.formset_factory(InvestorForm, formset=ChildFormSet, extra=2, can_delete=True, max_num=100)
+
+
+class EvidenceForm(UserFormMixin, forms.Form):
+    """A document or a link for a milestone; the service checks the file and that one of the two is given."""
+
+    title = forms.CharField(label=_("Title"), max_length=300, required=False, help_text=_("The file name if empty."))
+    file = forms.FileField(label=_("File"), required=False, max_length=255)
+    url = forms.URLField(label=_("or a link"), max_length=1000, required=False, assume_scheme="https")
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+class ExchangeRateForm(RecordForm):
+    class Meta:
+        model = ExchangeRate
+        fields = ["currency", "rate", "valid_from", "source"]
+        widgets = {"valid_from": DateInput}
+
+    def clean_currency(self):
+        return self.cleaned_data["currency"].strip().upper()

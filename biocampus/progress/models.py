@@ -1,6 +1,6 @@
 """What residents achieve and aim for: milestones, programmes with targets observed over time, funding rounds."""
 
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MinValueValidator, RegexValidator, URLValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -270,3 +270,90 @@ class FundingInvestment(RecordModel):
 
     def __str__(self) -> str:
         return f"{self.investor}{' (lead)' if self.is_lead else ''}"
+
+
+class MilestoneEvidence(RecordModel):
+    """A document or a link that shows a milestone happened: a certificate, a press release, a report."""
+
+    milestone = models.ForeignKey(
+        Milestone, verbose_name=_("milestone"), on_delete=models.CASCADE, related_name="evidence"
+    )
+    title = models.CharField(_("title"), max_length=300)
+    # Served only through a view that checks the user may read the milestone, never from MEDIA_URL.
+    file = models.FileField(_("file"), upload_to="evidence/%Y/", max_length=255, blank=True)
+    url = models.URLField(_("link"), max_length=1000, blank=True, validators=[URLValidator(schemes=["http", "https"])])
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["milestone_id", "created_at", "id"]
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        constraints = [
+            models.CheckConstraint(
+                name="evidence_file_or_link",
+                condition=(models.Q(file="") & ~models.Q(url="")) | (~models.Q(file="") & models.Q(url="")),
+                violation_error_message=_("Evidence is either a file or a link (one of the two)."),
+            ),
+            models.CheckConstraint(
+                name="evidence_title_not_blank",
+                condition=~models.Q(title=""),
+                violation_error_message=_("Evidence needs a title."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return self.milestone.get_absolute_url()
+
+    def get_download_url(self) -> str:
+        return reverse(
+            "progress:evidence_download",
+            kwargs={"public_id": self.milestone.public_id, "evidence_id": self.public_id},
+        )
+
+
+class ExchangeRate(RecordModel):
+    """How many units of the reporting currency one unit of `currency` is worth, from a date on.
+
+    Kept by superusers for the whole network; funding amounts are converted with the rate valid on the
+    round's date (biocampus/progress/currency.py).
+    """
+
+    currency = models.CharField(_("currency"), max_length=3, validators=[currency_code])
+    rate = models.DecimalField(
+        _("rate"),
+        max_digits=24,
+        decimal_places=10,
+        help_text=_("Units of the reporting currency for one unit of this currency."),
+    )
+    valid_from = models.DateField(_("valid from"))
+    source = models.CharField(_("source"), max_length=300, blank=True, help_text=_("Where the rate comes from."))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["currency", "-valid_from"]
+        verbose_name = _("exchange rate")
+        verbose_name_plural = _("exchange rates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["currency", "valid_from"],
+                name="exchange_rate_once_per_day",
+                violation_error_message=_("This currency already has a rate from this date."),
+            ),
+            models.CheckConstraint(
+                name="exchange_rate_positive",
+                condition=models.Q(rate__gt=0),
+                violation_error_message=_("A rate must be greater than zero."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"1 {self.currency} = {self.rate.normalize():f} ({self.valid_from})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("progress:exchangerate_list")

@@ -1,6 +1,9 @@
-"""Writes to milestones, programmes, targets, observations and funding rounds."""
+"""Writes to milestones (and their evidence), programmes, targets, observations, funding rounds and the
+exchange rates their amounts are converted with."""
 
 from __future__ import annotations
+
+from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -9,9 +12,20 @@ from django.utils.translation import gettext as _
 from biocampus.accounts.permissions import ADD, CHANGE, DELETE, require
 from biocampus.core.children import sync_children
 from biocampus.core.events import publish
+from biocampus.core.files import validate_attachment
 from biocampus.core.services import apply_changes, record_delete, record_save
 
-from .models import FundingInvestment, FundingRound, Milestone, Observation, Programme, Target
+from .currency import reporting_currency
+from .models import (
+    ExchangeRate,
+    FundingInvestment,
+    FundingRound,
+    Milestone,
+    MilestoneEvidence,
+    Observation,
+    Programme,
+    Target,
+)
 
 
 def _update(instance, *, actor, reason: str, model, changes: dict):
@@ -41,7 +55,46 @@ def milestone_update(*, actor, milestone: Milestone, reason: str = "", **changes
 @transaction.atomic
 def milestone_delete(*, actor, milestone: Milestone) -> None:
     require(actor, DELETE, milestone)
+    for evidence in milestone.evidence.all():
+        _evidence_delete(evidence, actor=actor)
     record_delete(milestone, actor=actor)
+
+
+def _evidence_delete(evidence: MilestoneEvidence, *, actor) -> None:
+    stored = evidence.file.name if evidence.file else ""
+    storage = evidence.file.storage
+    record_delete(evidence, actor=actor)
+    if stored:
+        # The file goes once the row is surely gone: a rolled-back delete keeps both.
+        transaction.on_commit(lambda: storage.delete(stored))
+
+
+@transaction.atomic
+def evidence_add(
+    *, actor, milestone: Milestone, title: str = "", file=None, url: str = "", note: str = "", provenance=None
+) -> MilestoneEvidence:
+    """Attach a document (an uploaded file) or a link to a milestone; a missing title is the file's name
+    or the link."""
+    require(actor, CHANGE, milestone)
+    if file is not None and url:
+        raise ValidationError({"url": _("Give either a file or a link, not both.")})
+    if file is None and not url:
+        raise ValidationError({"file": _("Choose a file or give a link.")})
+    if file is not None:
+        validate_attachment(file, field="file")
+    if not (title or "").strip():
+        title = PurePath(file.name).name if file is not None else url
+    evidence = MilestoneEvidence(milestone=milestone, title=title[:300], url=url, note=note)
+    if file is not None:
+        evidence.file = file
+    record_save(evidence, actor=actor, provenance=provenance)
+    return evidence
+
+
+@transaction.atomic
+def evidence_remove(*, actor, evidence: MilestoneEvidence) -> None:
+    require(actor, CHANGE, evidence.milestone)
+    _evidence_delete(evidence, actor=actor)
 
 
 @transaction.atomic
@@ -61,6 +114,15 @@ def programme_update(*, actor, programme: Programme, organizations=None, reason:
         programme._history_user = actor if getattr(actor, "is_authenticated", False) else None
         programme.organizations.set(organizations)
     return programme
+
+
+@transaction.atomic
+def programme_delete(*, actor, programme: Programme) -> None:
+    """Delete a programme with its targets and their observations (each deletion kept in history)."""
+    require(actor, DELETE, programme)
+    for target in programme.targets.all():
+        _target_delete(target, actor=actor)
+    record_delete(programme, actor=actor)
 
 
 @transaction.atomic
@@ -89,6 +151,19 @@ def target_update(*, actor, target: Target, observations=(), reason: str = "", *
     for row in observations:
         observation_record(actor=actor, target=target, **row)
     return target
+
+
+@transaction.atomic
+def target_delete(*, actor, target: Target) -> None:
+    """Delete a target with its observations."""
+    require(actor, DELETE, target)
+    _target_delete(target, actor=actor)
+
+
+def _target_delete(target: Target, *, actor) -> None:
+    for observation in target.observations.all():
+        record_delete(observation, actor=actor)
+    record_delete(target, actor=actor)
 
 
 @transaction.atomic
@@ -167,3 +242,53 @@ def funding_round_update(*, actor, funding_round: FundingRound, investors=None, 
 def funding_round_delete(*, actor, funding_round: FundingRound) -> None:
     require(actor, DELETE, funding_round)
     record_delete(funding_round, actor=actor)
+
+
+# --- exchange rates (the network's table, kept by superusers) ------------------------------------------
+
+
+def _check_rate_currency(currency: str) -> None:
+    if currency == reporting_currency():
+        raise ValidationError(
+            {"currency": _("%(code)s is the reporting currency: it always converts at 1.") % {"code": currency}}
+        )
+
+
+@transaction.atomic
+def exchange_rate_set(
+    *, actor, currency: str, valid_from, rate, source: str = "", exchange_rate: ExchangeRate | None = None,
+    provenance=None,
+) -> ExchangeRate:  # fmt: skip
+    """Record the rate of `currency` from `valid_from` on. Without `exchange_rate`, a rate of the same
+    currency and date is corrected rather than repeated; with it, that rate is changed."""
+    currency = (currency or "").strip().upper()
+    _check_rate_currency(currency)
+    if exchange_rate is None:
+        exchange_rate = ExchangeRate.objects.filter(currency=currency, valid_from=valid_from).first()
+    if exchange_rate is None:
+        require(actor, ADD, ExchangeRate)
+        exchange_rate = ExchangeRate(currency=currency, valid_from=valid_from, rate=rate, source=source)
+        record_save(exchange_rate, actor=actor, provenance=provenance)
+        return exchange_rate
+    require(actor, CHANGE, exchange_rate)
+    if apply_changes(exchange_rate, {"currency": currency, "valid_from": valid_from, "rate": rate, "source": source}):
+        record_save(exchange_rate, actor=actor)
+    return exchange_rate
+
+
+@transaction.atomic
+def exchange_rate_update(*, actor, exchange_rate: ExchangeRate, reason: str = "", **changes) -> ExchangeRate:
+    """Change some fields of a rate (the API's PATCH)."""
+    require(actor, CHANGE, exchange_rate)
+    if "currency" in changes:
+        changes["currency"] = (changes["currency"] or "").strip().upper()
+        _check_rate_currency(changes["currency"])
+    if apply_changes(exchange_rate, changes):
+        record_save(exchange_rate, actor=actor, reason=reason)
+    return exchange_rate
+
+
+@transaction.atomic
+def exchange_rate_delete(*, actor, exchange_rate: ExchangeRate) -> None:
+    require(actor, DELETE, exchange_rate)
+    record_delete(exchange_rate, actor=actor)
