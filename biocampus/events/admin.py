@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from biocampus.core.admin import RecordAdmin, RecordInline
 
-from .models import Event, Participation, Showcase
+from .models import Event, Lead, Participation, Showcase
 
 
 class ParticipationInline(RecordInline):
@@ -22,3 +22,11 @@ class EventAdmin(RecordAdmin):
     search_fields = ("name", "name_zh", "short_name")
     autocomplete_fields = ("campus",)
     inlines = [ParticipationInline, ShowcaseInline]
+
+
+@admin.register(Lead)
+class LeadAdmin(RecordAdmin):
+    list_display = ("__str__", "event", "taken_by", "status", "follow_up_on")
+    list_filter = ("status", "event__campus")
+    search_fields = ("prospect_name", "organization__name", "contact_name")
+    autocomplete_fields = ("event", "organization", "taken_by", "agreement", "residency")

@@ -21,3 +21,15 @@ class ParticipationRole(models.TextChoices):
     SPEAKER = "speaker", _("Speaker")
     SIGNER = "signer", _("Signer")
     VISITOR = "visitor", _("Visitor")
+
+
+class LeadStatus(models.TextChoices):
+    NEW = "new", _("New")
+    CONTACTED = "contacted", _("Contacted")
+    IN_TALKS = "in_talks", _("In talks")
+    WON = "won", _("Won")
+    LOST = "lost", _("Lost")
+
+
+# Leads still to be followed up: a follow-up date only matters for these.
+OPEN_LEAD_STATUSES = frozenset({LeadStatus.NEW, LeadStatus.CONTACTED, LeadStatus.IN_TALKS})

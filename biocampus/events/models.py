@@ -1,4 +1,5 @@
-"""Events (expos, conferences, ceremonies), who took part in which role, and what was shown at the booth."""
+"""Events (expos, conferences, ceremonies), who took part in which role, what was shown at the booth, and the
+leads taken there."""
 
 from django.db import models
 from django.urls import reverse
@@ -8,7 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from biocampus.core.models import RecordModel
 
-from .choices import EventKind, ParticipationRole
+from .choices import EventKind, LeadStatus, ParticipationRole
 
 
 class Event(RecordModel):
@@ -122,3 +123,77 @@ class Showcase(RecordModel):
 
     def __str__(self) -> str:
         return f"{self.organization}: {self.offering}"
+
+
+class Lead(RecordModel):
+    """A prospect met at an event (at whose booth), what it was interested in, and what it became."""
+
+    event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="leads")
+    organization = models.ForeignKey(
+        "directory.Organization",
+        verbose_name=_("prospect"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="leads",
+        help_text=_("The organisation met, if it is in the directory."),
+    )
+    prospect_name = models.CharField(
+        _("prospect name"),
+        max_length=300,
+        blank=True,
+        help_text=_("Who was met, when the organisation is not (yet) in the directory."),
+    )
+    taken_by = models.ForeignKey(
+        "directory.Organization",
+        verbose_name=_("taken by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="leads_taken",
+        help_text=_("The resident or campus whose booth took the lead."),
+    )
+    contact_name = models.CharField(_("contact name"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    interest = models.TextField(_("interest"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=LeadStatus.choices, default=LeadStatus.NEW, db_index=True
+    )
+    outcome = models.TextField(_("outcome note"), blank=True)
+    follow_up_on = models.DateField(_("follow up on"), null=True, blank=True, db_index=True)
+    agreement = models.ForeignKey(
+        "agreements.Agreement",
+        verbose_name=_("became agreement"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="leads",
+    )
+    residency = models.ForeignKey(
+        "campuses.Residency",
+        verbose_name=_("became residency"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="leads",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("lead")
+        verbose_name_plural = _("leads")
+        constraints = [
+            models.CheckConstraint(
+                name="lead_names_a_prospect",
+                condition=models.Q(organization__isnull=False) | ~models.Q(prospect_name=""),
+                violation_error_message=_("A lead needs a prospect: an organisation of the directory or a name."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.organization) if self.organization_id else self.prospect_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("events:lead_detail", kwargs={"public_id": self.public_id})
