@@ -74,13 +74,17 @@ SCOPES: dict[str, Scope] = {
     "intake.application": Scope("campus"),
     "intake.applicationattachment": Scope("application__campus"),
     "intake.review": Scope("application__campus"),
+    "intake.reviewscore": Scope("review__application__campus"),
+    "intake.decision": Scope("application__campus"),
     "servicedesk.servicecentre": Scope("campus"),
     "servicedesk.service": Scope("centre__campus"),
     "servicedesk.servicerequest": Scope("campus", ("organization",)),
     "servicedesk.servicerequestcomment": Scope("request__campus", ("request__organization",)),
 }
 ADMIN_ONLY = frozenset({"webhooks.webhook", "webhooks.webhookdelivery"})
-STAFF_ONLY = frozenset({"intake.application", "intake.applicationattachment", "intake.review"})
+STAFF_ONLY = frozenset(
+    {"intake.application", "intake.applicationattachment", "intake.review", "intake.reviewscore", "intake.decision"}
+)
 CAMPUS_CATALOGUE = frozenset({"intake.intakecriterion", "servicedesk.servicecentre", "servicedesk.service"})
 RESIDENT_OPENABLE = frozenset({"servicedesk.servicerequest"})
 NETWORK_TABLES = frozenset({"progress.exchangerate"})
