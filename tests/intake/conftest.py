@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from biocampus.intake import services
 from biocampus.intake.choices import Stage
+from tests.api.conftest import api  # noqa: F401 (the API tests' fixture)
 
 PDF = b"%PDF-1.4\n% a tiny pitch deck\n"
 
