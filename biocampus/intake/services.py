@@ -204,7 +204,7 @@ def attachment_add(*, actor, application: Application, upload) -> ApplicationAtt
 
 @transaction.atomic
 def review_save(
-    *, actor, application: Application, scores: dict, comment: str = "", recommendation: str = ""
+    *, actor, application: Application, scores: dict, comment: str = "", recommendation: str = "", provenance=None
 ) -> Review:
     """The actor's review of the application, created or updated: `scores` maps criteria to 1–5 (a
     criterion left out, or None, is not judged). The first review puts the application in review."""
@@ -235,6 +235,7 @@ def review_save(
         review = record_save(
             Review(application=application, reviewer=actor, comment=comment, recommendation=recommendation),
             actor=actor,
+            provenance=provenance,
         )
     elif apply_changes(review, {"comment": comment, "recommendation": recommendation}):
         record_save(review, actor=actor)
@@ -269,6 +270,7 @@ def application_decide(
     new_organization: bool = False,
     notify: bool = True,
     on: datetime.date | None = None,
+    provenance=None,
 ) -> Decision:
     """Accept, decline or wait-list an application, with reasons; the applicant is emailed.
 
@@ -308,6 +310,7 @@ def application_decide(
             organization=organization,
         ),
         actor=actor,
+        provenance=provenance,
     )
     application.status = STATUS_AFTER[Outcome(outcome)]
     application.decided_at = now
