@@ -1,4 +1,5 @@
-"""Every page but the login page and the health check sends an anonymous visitor to the login page."""
+"""Every page but the login page, the health check, the public application form and calendar feeds
+(authenticated by the signed token in their URL) sends an anonymous visitor to the login page."""
 
 from __future__ import annotations
 
@@ -98,8 +99,17 @@ def test_login_page_and_health_check_are_open(client):
 
 
 # Where anonymous visitors are expected: the login page, the health check, the admin (its own login),
-# language switching, the token-authenticated API, and files.
-OPEN_PREFIXES = ("accounts/login/", "healthz", "admin/", "i18n/", "api/", "static/", "media/")
+# language switching, the token-authenticated API, files, the public application form of each campus,
+# and calendar feeds (their URL carries a signed token; tests/events checks that a bad one gets 404).
+OPEN_PREFIXES = ("accounts/login/", "healthz", "admin/", "i18n/", "api/", "static/", "media/", "apply/", "events/feed/")
+
+
+def test_the_public_application_form_is_open_to_anonymous_visitors(client, campus_a):
+    response = client.get(f"/apply/{campus_a.slug}/")
+    assert response.status_code == 200
+    assert "Campus A" in response.content.decode()
+
+
 SAMPLE_VALUES = {"uuid": ANY_ID, "slug": "icampus-wuxi", "int": "1", "str": "x", "path": "x"}
 
 
