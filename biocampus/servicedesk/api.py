@@ -4,6 +4,7 @@ conversation. Same rules as the pages: reads through selectors, writes through s
 from __future__ import annotations
 
 import datetime
+from typing import Annotated
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
@@ -35,7 +36,7 @@ from biocampus.api.schemas import (
 )
 
 from . import selectors, services
-from .choices import MAX_TARGET_RESPONSE_HOURS, RequestPriority, RequestStatus
+from .choices import DEFAULT_TARGET_RESPONSE_HOURS, MAX_TARGET_RESPONSE_HOURS, RequestPriority, RequestStatus
 
 router = Router()
 centres = Router(tags=["Service desk"])
@@ -45,14 +46,19 @@ router.add_router("/service-centres", centres)
 router.add_router("/services", catalogue)
 router.add_router("/service-requests", requests)
 
-Email = Field(
-    max_length=254,
-    pattern=explained(
-        r"^([^@\s\x00-\x1f\x7f-\x9f]+@[^@\s\x00-\x1f\x7f-\x9f]+)?$",
-        gettext_lazy("An email address such as centre@example.org, or nothing."),
+EmailAddress = Annotated[
+    str,
+    Field(
+        max_length=254,
+        pattern=explained(
+            r"^([^@\s\x00-\x1f\x7f-\x9f]+@[^@\s\x00-\x1f\x7f-\x9f]+)?$",
+            gettext_lazy("An email address such as centre@example.org, or nothing."),
+        ),
     ),
-)
-Hours = Field(ge=1, le=MAX_TARGET_RESPONSE_HOURS, description="The time to answer a request, in calendar hours.")
+]
+Hours = Annotated[
+    int, Field(ge=1, le=MAX_TARGET_RESPONSE_HOURS, description="The time to answer a request, in calendar hours.")
+]
 Username = Line(150, min_length=1)
 
 
@@ -76,9 +82,7 @@ class ServiceIn(InputSchema):
     name: Line(200, min_length=1) = Field(description="GLP lab qualification")
     name_zh: Line(200) = ""
     description: Text() = ""
-    target_response_hours: int | None = Field(
-        None, ge=1, le=MAX_TARGET_RESPONSE_HOURS, description="Leave out or null to use the centre's time to answer."
-    )
+    target_response_hours: Hours | None = Field(None, description="Leave out or null to use the centre's.")
     is_active: bool = Field(True, description="Whether the service is still offered.")
 
 
@@ -114,8 +118,8 @@ class ServiceCentreIn(InputSchema):
     name_zh: Line(200) = ""
     operator: PublicId | None = Field(None, description="The organisation that runs the centre, if not the campus.")
     description: Text() = ""
-    contact_email: str = Email
-    target_response_hours: int = Field(48, ge=1, le=MAX_TARGET_RESPONSE_HOURS, description=Hours.description)
+    contact_email: EmailAddress = ""
+    target_response_hours: Hours = DEFAULT_TARGET_RESPONSE_HOURS
 
 
 ServiceCentrePatch = patch_of(ServiceCentreIn, "ServiceCentrePatch", exclude=("campus",))
