@@ -14,6 +14,8 @@ from django.core.exceptions import (
 )
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -57,6 +59,7 @@ def _too_large(request, campus) -> object:
 def apply(request, slug):
     """GET/POST /apply/<campus>/: the public application form, for anyone, without an account."""
     campus = get_object_or_404(Campus.objects.select_related("organization"), slug=slug)
+    _use_chosen_language(request)
     if request.method == "POST":
         # Django refuses bodies beyond its limits with a bare "400 Bad Request"; an applicant gets a page.
         try:
@@ -68,6 +71,14 @@ def apply(request, slug):
     return _apply(request, campus)
 
 
+def _use_chosen_language(request) -> None:
+    """?language=zh-hans: the public cannot use the signed-in users' language menu, so the form offers links."""
+    wanted = request.GET.get("language", "")
+    if wanted in dict(settings.LANGUAGES):
+        translation.activate(wanted)
+        request.LANGUAGE_CODE = wanted
+
+
 @csrf_protect
 def _apply(request, campus):
     criteria = IntakeCriterion.objects.filter(campus=campus)  # the public form shows what counts
@@ -75,7 +86,7 @@ def _apply(request, campus):
     if request.method == "POST" and form.is_valid():
         if form.is_bot():  # answer as if it worked: a bot learns nothing
             request.session[THANKS_SESSION_KEY] = ""
-            return redirect("intake:apply_thanks", slug=campus.slug)
+            return redirect(_thanks_url(request, campus))
         address = request.META.get("REMOTE_ADDR", "")
         limit = settings.BIOCAMPUS_INTAKE_APPLICATIONS_PER_HOUR
         if address and selectors.submissions_in_last_hour(services.ip_hash(address)) >= limit:
@@ -99,7 +110,7 @@ def _apply(request, campus):
             _attach_errors(form, error)
         else:
             request.session[THANKS_SESSION_KEY] = application.reference
-            return redirect("intake:apply_thanks", slug=campus.slug)
+            return redirect(_thanks_url(request, campus))
     context = {"campus": campus, "criteria": criteria, "form": form}
     return render(request, "intake/apply.html", context, status=422 if form.errors else 200)
 
@@ -111,8 +122,14 @@ def apply_thanks(request, slug):
     campus = get_object_or_404(Campus.objects.select_related("organization"), slug=slug)
     if THANKS_SESSION_KEY not in request.session:
         return redirect("intake:apply", slug=slug)
+    _use_chosen_language(request)
     reference = request.session[THANKS_SESSION_KEY]
     return render(request, "intake/apply_thanks.html", {"campus": campus, "reference": reference})
+
+
+def _thanks_url(request, campus) -> str:
+    url = reverse("intake:apply_thanks", kwargs={"slug": campus.slug})
+    return f"{url}?language={request.LANGUAGE_CODE}" if request.GET.get("language") else url
 
 
 def _attach_errors(form, error: ValidationError) -> None:

@@ -319,3 +319,11 @@ def test_residents_read_criteria_but_cannot_edit(users, criteria):
     url = reverse("intake:criterion_update", kwargs={"public_id": criteria[0].public_id})
     assert client.get(url).status_code == 403
     assert client.get(reverse("intake:criterion_create")).status_code == 403
+
+
+def test_the_public_chooses_the_language_and_the_emails_follow_it(client, apply_url):
+    page = client.get(apply_url, {"language": "zh-hans"}).content.decode()
+    assert 'lang="zh-hans"' in page and "?language=en" in page
+    response = client.post(f"{apply_url}?language=zh-hans", form_data())
+    assert response.status_code == 302 and response["Location"].endswith("?language=zh-hans")
+    assert Application.objects.get().language == "zh-hans"
