@@ -327,3 +327,10 @@ def test_the_public_chooses_the_language_and_the_emails_follow_it(client, apply_
     response = client.post(f"{apply_url}?language=zh-hans", form_data())
     assert response.status_code == 302 and response["Location"].endswith("?language=zh-hans")
     assert Application.objects.get().language == "zh-hans"
+
+
+def test_the_menu_filter_shows_applications_to_the_team_only(users):
+    from biocampus.intake.templatetags.intake_tags import may_review_applications
+
+    assert all(may_review_applications(getattr(users, role)) for role in STAFF_ROLES)
+    assert not any(may_review_applications(getattr(users, role)) for role in OTHER_ROLES)
