@@ -272,3 +272,17 @@ def test_an_empty_comment_says_so(request_with_notes, as_user, counts):
     )
     assert response.status_code == 200 and "This field is required." in text(response)
     assert counts() == before
+
+
+def test_the_top_bar_badge_counts_overdue_requests_of_the_current_campus(two_requests, users, rf):
+    from django.template import Context, Template
+
+    from biocampus.campuses.selectors import CampusChoice
+
+    template = Template("{% load servicedesk_tags %}{% overdue_request_count as n %}{{ n }}")
+    for role, expected in (("campus_staff", "1"), ("resident_member", "0"), ("resident_b", "0")):
+        request = rf.get("/")
+        request.user = getattr(users, role)
+        campus = two_requests[0].campus
+        context = Context({"request": request, "campus_choice": CampusChoice(current=campus, available=[campus])})
+        assert template.render(context) == expected, role
