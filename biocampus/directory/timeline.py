@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -30,6 +31,8 @@ class TimelineItem:
     detail: str = ""
     url: str = ""
     precision: str = "day"
+    # Further links shown with the item: a milestone's evidence, a round's investors. (label, url, note)
+    links: list[tuple[str, str, str]] = field(default_factory=list)
 
     @property
     def kind_label(self) -> str:
@@ -40,6 +43,7 @@ def organization_timeline(user, organization) -> list[TimelineItem]:
     from biocampus.agreements.models import Agreement
     from biocampus.campuses.models import Residency
     from biocampus.events.models import Event
+    from biocampus.progress.currency import conversions_of
     from biocampus.progress.models import FundingRound, Milestone
 
     items: list[TimelineItem] = []
@@ -83,7 +87,8 @@ def organization_timeline(user, organization) -> list[TimelineItem]:
         )
         detail = "; ".join(filter(None, [", ".join(roles), _("showed: %s") % ", ".join(shown) if shown else ""]))
         items.append(TimelineItem(event.starts_on, "event", str(event.name), detail, event.get_absolute_url()))
-    for milestone in visible(Milestone.objects.filter(organization=organization), user):
+    milestones = visible(Milestone.objects.filter(organization=organization), user).prefetch_related("evidence")
+    for milestone in milestones:
         value = f"{milestone.value:,.0f} {milestone.unit}" if milestone.value is not None else ""
         items.append(
             TimelineItem(
@@ -93,20 +98,32 @@ def organization_timeline(user, organization) -> list[TimelineItem]:
                 " · ".join(filter(None, [milestone.get_kind_display(), value])),
                 milestone.get_absolute_url(),
                 milestone.date_precision,
+                links=[_evidence_link(milestone, evidence) for evidence in milestone.evidence.all()],
             )
         )
     rounds = visible(FundingRound.objects.filter(recipient=organization), user) | visible(
         FundingRound.objects.filter(investments__investor=organization), user
     )
-    for funding_round in rounds.distinct().select_related("recipient").prefetch_related("investments__investor"):
+    rounds = list(rounds.distinct().select_related("recipient").prefetch_related("investments__investor"))
+    conversions = conversions_of(rounds)
+    for funding_round in rounds:
+        investors = [
+            (
+                str(investment.investor),
+                investment.investor.get_absolute_url(),
+                str(_("lead investor")) if investment.is_lead else "",
+            )
+            for investment in funding_round.investments.all()
+        ]
         items.append(
             TimelineItem(
                 funding_round.announced_on,
                 "funding",
                 str(funding_round),
-                ", ".join(str(i) for i in funding_round.investments.all()),
+                _funding_amount(funding_round, conversions[funding_round.pk]),
                 funding_round.get_absolute_url(),
                 funding_round.date_precision,
+                links=investors,
             )
         )
     for entry in organization_history(organization):
@@ -122,6 +139,25 @@ def organization_timeline(user, organization) -> list[TimelineItem]:
     # Dated items newest first, then those whose date the sources do not give.
     items.sort(key=lambda item: (item.date is not None, item.date or datetime.date.min), reverse=True)
     return items
+
+
+def _evidence_link(milestone, evidence) -> tuple[str, str, str]:
+    if evidence.file:
+        url = reverse(
+            "progress:evidence_download", kwargs={"public_id": milestone.public_id, "evidence_id": evidence.public_id}
+        )
+        return (evidence.title, url, str(_("evidence file")))
+    return (evidence.title, evidence.url, str(_("evidence link")))
+
+
+def _funding_amount(funding_round, conversion) -> str:
+    """ "1,000,000 CNY ≈ 140,000 USD", "amount not disclosed", or the amount alone when it cannot convert."""
+    if funding_round.amount is None:
+        return _("amount not disclosed")
+    amount = f"{funding_round.amount:,.0f} {funding_round.currency}"
+    if conversion is None or conversion.rate_valid_from is None:
+        return amount
+    return f"{amount} ≈ {conversion.amount:,.0f} {conversion.currency}"
 
 
 def organization_history(organization):

@@ -1,9 +1,11 @@
-"""API of what residents achieve and aim for: milestones, programmes, targets (with observations), funding
-rounds (with investors)."""
+"""API of what residents achieve and aim for: milestones (with evidence), programmes and targets (with
+observations and progress), funding rounds (with investors and a converted amount), exchange rates."""
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
+from typing import Annotated
 from uuid import UUID
 
 from django.http import HttpResponse
@@ -11,6 +13,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from biocampus.api import records
+from biocampus.api.errors import ErrorOut
 from biocampus.api.filters import by_id, in_range
 from biocampus.api.operations import adds_to, creates, deletes, if_match_header, lists, reads, updates
 from biocampus.api.pagination import PageQuery, page_schema, paginate
@@ -31,25 +34,38 @@ from biocampus.api.schemas import (
     RecordOut,
     SignedAmount,
     Text,
+    Url,
     patch_of,
 )
 from biocampus.core.choices import DatePrecision
+from biocampus.core.files import serve_attached_file
 from biocampus.directory.search import search_records
+from biocampus.insight.kpis import programme_progress, target_progress
 
 from . import services
-from .choices import FundingRoundType, MilestoneKind
+from .choices import FundingRoundType, MilestoneKind, TargetStatus
+from .currency import reporting_currency, request_rate_table
 from .models import FundingInvestment, Programme
-from .selectors import funding_rounds_for, milestones_for, programmes_for, targets_for
+from .selectors import (
+    evidence_for,
+    exchange_rates_for,
+    funding_rounds_for,
+    milestones_for,
+    programmes_for,
+    targets_for,
+)
 
 router = Router()
 milestones = Router(tags=["Milestones"])
 programmes = Router(tags=["Programmes"])
 targets = Router(tags=["Targets"])
 funding_rounds = Router(tags=["Funding rounds"])
+exchange_rates = Router(tags=["Exchange rates"])
 router.add_router("/milestones", milestones)
 router.add_router("/programmes", programmes)
 router.add_router("/targets", targets)
 router.add_router("/funding-rounds", funding_rounds)
+router.add_router("/exchange-rates", exchange_rates)
 
 Precision = Choice(DatePrecision)
 
@@ -73,6 +89,25 @@ class MilestoneIn(InputSchema):
 MilestonePatch = patch_of(MilestoneIn, "MilestonePatch")
 
 
+class EvidenceOut(Schema):
+    id: UUID = Field(validation_alias="public_id")
+    title: str
+    url: str = Field(description="The link, for evidence published elsewhere; empty for a file.")
+    file_name: str | None = Field(description="The uploaded file's name; null for a link.")
+    download: str | None = Field(description="Where to GET the file (the milestone's readers only); null for a link.")
+    note: str
+
+    @staticmethod
+    def resolve_file_name(evidence):
+        return evidence.file.name.rsplit("/", 1)[-1] if evidence.file else None
+
+    @staticmethod
+    def resolve_download(evidence):
+        if not evidence.file:
+            return None
+        return f"/api/v1/milestones/{evidence.milestone.public_id}/evidence/{evidence.public_id}/download"
+
+
 class MilestoneOut(RecordOut):
     campus: CampusRef
     organization: OrganizationRef
@@ -84,6 +119,11 @@ class MilestoneOut(RecordOut):
     unit: str
     description: str
     event: EventRef | None
+    evidence: list[EvidenceOut]
+
+    @staticmethod
+    def resolve_evidence(milestone):
+        return list(milestone.evidence.all())
 
 
 class MilestoneFilters(Schema):
@@ -144,7 +184,90 @@ def delete_milestone(request, public_id: UUID, if_match: str = if_match_header()
     )
 
 
+class EvidenceIn(InputSchema):
+    title: Line(300) = Field("", description="Defaults to the link.")
+    url: Url = Field(description="Where the evidence is published (http or https).")
+    note: Line(300) = ""
+
+
+@milestones.post("/{public_id}/evidence", **adds_to(MilestoneOut))
+def add_milestone_evidence(request, response: HttpResponse, public_id: UUID, payload: EvidenceIn):
+    """Add a link as evidence of the milestone (files are uploaded on the milestone's page)."""
+    milestone = records.get_visible(milestones_for(request.auth), public_id)
+    services.evidence_add(actor=request.auth, milestone=milestone, **payload.model_dump())
+    return records.show(response, MilestoneOut, records.get_visible(milestones_for(request.auth), public_id))
+
+
+@milestones.delete("/{public_id}/evidence/{evidence_id}", **deletes())
+def remove_milestone_evidence(request, public_id: UUID, evidence_id: UUID, if_match: str = if_match_header()):
+    """Remove a piece of evidence (and its file) from the milestone."""
+    return records.delete(
+        queryset=evidence_for(request.auth).filter(milestone__public_id=public_id),
+        public_id=evidence_id,
+        schema=EvidenceOut,
+        if_match=if_match,
+        remove=lambda evidence: services.evidence_remove(actor=request.auth, evidence=evidence),
+    )
+
+
+@milestones.get(
+    "/{public_id}/evidence/{evidence_id}/download",
+    response={200: None, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "The evidence file, as an attachment.",
+                "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
+def download_milestone_evidence(request, public_id: UUID, evidence_id: UUID):
+    """The evidence file, for those who may read the milestone (404 for a link: there is no file)."""
+    evidence = records.get_visible(evidence_for(request.auth).filter(milestone__public_id=public_id), evidence_id)
+    return serve_attached_file(evidence.file)
+
+
 # --- programmes ----------------------------------------------------------------------------------------
+
+
+class ProgressOut(Schema):
+    """Where a target stands today (see docs/progress.md for the rule)."""
+
+    status: Choice(TargetStatus)
+    as_of: Date
+    latest_value: SignedAmount | None = Field(description="The latest observation on or before as_of.")
+    latest_on: Date | None
+    fraction: Decimal | None = Field(
+        description="Of the way from baseline to goal (1 = reached; may pass 1); null before any observation."
+    )
+    expected_value: SignedAmount = Field(description="Where a straight line from start to due date is by as_of.")
+    expected_fraction: Decimal
+    starts_on: Date = Field(description="Where the expected line starts: starts_on, else the first observation.")
+
+
+class ProgrammeTargetOut(Schema):
+    id: UUID = Field(validation_alias="public_id")
+    metric: str
+    unit: str
+    goal: SignedAmount
+    due_on: Date
+
+
+class ProgrammeTargetProgressOut(Schema):
+    target: ProgrammeTargetOut
+    progress: ProgressOut
+
+
+class ProgrammeProgressOut(Schema):
+    status: Choice(TargetStatus) | None = Field(description="Its furthest-behind target's; null without targets.")
+    fraction: Decimal | None = Field(description="The mean of its observed targets' fractions (each within 0..1).")
+    expected_fraction: Decimal | None
+    targets: list[ProgrammeTargetProgressOut]
+
+    @staticmethod
+    def resolve_targets(progress):
+        return [{"target": target, "progress": p} for target, p in progress.targets]
 
 
 class ProgrammeIn(InputSchema):
@@ -172,10 +295,15 @@ class ProgrammeOut(RecordOut):
     starts_on: Date | None
     ends_on: Date | None
     description: str
+    progress: ProgrammeProgressOut
 
     @staticmethod
     def resolve_organizations(programme):
         return list(programme.organizations.all())
+
+    @staticmethod
+    def resolve_progress(programme):
+        return programme_progress(programme)
 
 
 class ProgrammeFilters(Schema):
@@ -221,6 +349,18 @@ def update_programme(
         schema=ProgrammeOut,
         if_match=if_match,
         write=lambda programme: services.programme_update(actor=request.auth, programme=programme, **changes),
+    )
+
+
+@programmes.delete("/{public_id}", **deletes())
+def delete_programme(request, public_id: UUID, if_match: str = if_match_header()):
+    """Delete the programme with its targets and their observations."""
+    return records.delete(
+        queryset=programmes_for(request.auth),
+        public_id=public_id,
+        schema=ProgrammeOut,
+        if_match=if_match,
+        remove=lambda programme: services.programme_delete(actor=request.auth, programme=programme),
     )
 
 
@@ -270,10 +410,15 @@ class TargetOut(RecordOut):
     starts_on: Date | None
     due_on: Date
     observations: list[ObservationOut]
+    progress: ProgressOut
 
     @staticmethod
     def resolve_observations(target):
         return list(target.observations.all())
+
+    @staticmethod
+    def resolve_progress(target):
+        return target_progress(target)
 
 
 class TargetFilters(Schema):
@@ -332,6 +477,18 @@ def record_target_observation(request, response: HttpResponse, public_id: UUID, 
     return records.show(response, TargetOut, records.get_visible(targets_for(request.auth), public_id))
 
 
+@targets.delete("/{public_id}", **deletes())
+def delete_target(request, public_id: UUID, if_match: str = if_match_header()):
+    """Delete the target with its observations."""
+    return records.delete(
+        queryset=targets_for(request.auth),
+        public_id=public_id,
+        schema=TargetOut,
+        if_match=if_match,
+        remove=lambda target: services.target_delete(actor=request.auth, target=target),
+    )
+
+
 # --- funding rounds and their investors ----------------------------------------------------------------
 
 
@@ -364,6 +521,18 @@ class FundingRoundIn(InputSchema):
 FundingRoundPatch = patch_of(FundingRoundIn, "FundingRoundPatch")
 
 
+class ConversionOut(Schema):
+    rate: Decimal = Field(description="Units of the reporting currency for one unit of the round's currency.")
+    rate_valid_from: Date | None = Field(description="The date the rate used is valid from; null at par.")
+    approximate: bool = Field(description="The rate was not valid on the round's date, or the round has none.")
+
+
+def _conversion(funding_round, context):
+    # One table of rates per request, so a list converts every row without a query per row.
+    table = request_rate_table((context or {}).get("request"))
+    return table.conversion(funding_round.amount, funding_round.currency, on=funding_round.announced_on)
+
+
 class FundingRoundOut(RecordOut):
     campus: CampusRef
     recipient: OrganizationRef
@@ -374,10 +543,29 @@ class FundingRoundOut(RecordOut):
     date_precision: Precision
     description: str
     investors: list[InvestorOut]
+    amount_converted: SignedAmount | None = Field(
+        description="The amount in the reporting currency, at the rate valid on the round's date; null without "
+        "an amount or a rate for its currency."
+    )
+    reporting_currency: str = Field(description="The currency of amount_converted (BIOCAMPUS_REPORTING_CURRENCY).")
+    conversion: ConversionOut | None
 
     @staticmethod
     def resolve_investors(funding_round):
         return list(funding_round.investments.all())
+
+    @staticmethod
+    def resolve_amount_converted(funding_round, context):
+        conversion = _conversion(funding_round, context)
+        return conversion.amount if conversion is not None else None
+
+    @staticmethod
+    def resolve_reporting_currency(funding_round):
+        return reporting_currency()
+
+    @staticmethod
+    def resolve_conversion(funding_round, context):
+        return _conversion(funding_round, context)
 
 
 class FundingRoundFilters(Schema):
@@ -444,4 +632,96 @@ def delete_funding_round(request, public_id: UUID, if_match: str = if_match_head
         schema=FundingRoundOut,
         if_match=if_match,
         remove=lambda funding_round: services.funding_round_delete(actor=request.auth, funding_round=funding_round),
+    )
+
+
+# --- exchange rates ------------------------------------------------------------------------------------
+
+
+class ExchangeRateIn(InputSchema):
+    currency: CurrencyCode = Field(description="ISO 4217 code such as CNY; not the reporting currency.")
+    rate: Annotated[Decimal, Field(gt=0, max_digits=24, decimal_places=10, allow_inf_nan=False)] = Field(
+        description="Units of the reporting currency for one unit of `currency`."
+    )
+    valid_from: Date
+    source: Line(300) = ""
+
+
+ExchangeRatePatch = patch_of(ExchangeRateIn, "ExchangeRatePatch")
+
+
+class ExchangeRateOut(RecordOut):
+    currency: str
+    rate: Decimal
+    valid_from: Date
+    source: str
+    reporting_currency: str
+
+    @staticmethod
+    def resolve_reporting_currency(rate):
+        return reporting_currency()
+
+
+class ExchangeRateFilters(Schema):
+    search: Line(200) = Field("", description="Words that must all occur in the currency or the source.")
+    currency: CurrencyCode = ""
+    valid_on: Date | None = Field(None, description="Only the rates valid on this date (one per currency at most).")
+
+
+ExchangeRatePage = page_schema(ExchangeRateOut, "ExchangeRatePage")
+
+
+@exchange_rates.get("", **lists(ExchangeRatePage))
+def list_exchange_rates(request, filters: Query[ExchangeRateFilters], page: Query[PageQuery]):
+    """The network's rates (every member reads them; superusers keep them)."""
+    found = exchange_rates_for(request.auth, currency=filters.currency)
+    if filters.valid_on:
+        found = _valid_on(found, filters.valid_on)
+    return paginate(request, search_records(found, filters.search, ("currency", "source")), page)
+
+
+def _valid_on(rates, day: datetime.date):
+    from django.db.models import Max
+
+    latest = rates.filter(valid_from__lte=day).values("currency").annotate(latest=Max("valid_from"))
+    keys = {(row["currency"], row["latest"]) for row in latest}
+    ids = [r.pk for r in rates.filter(valid_from__lte=day) if (r.currency, r.valid_from) in keys]
+    return rates.filter(pk__in=ids)
+
+
+@exchange_rates.get("/{public_id}", **reads(ExchangeRateOut))
+def get_exchange_rate(request, response: HttpResponse, public_id: UUID):
+    return records.show(response, ExchangeRateOut, records.get_visible(exchange_rates_for(request.auth), public_id))
+
+
+@exchange_rates.post("", **creates(ExchangeRateOut))
+def create_exchange_rate(request, response: HttpResponse, payload: ExchangeRateIn):
+    """Add a rate (superusers). A rate of the same currency and date is corrected, not repeated."""
+    rate = services.exchange_rate_set(actor=request.auth, **payload.model_dump())
+    return records.created(request, response, ExchangeRateOut, rate)
+
+
+@exchange_rates.patch("/{public_id}", **updates(ExchangeRateOut))
+def update_exchange_rate(
+    request, response: HttpResponse, public_id: UUID, payload: ExchangeRatePatch, if_match: str = if_match_header()
+):
+    changes = payload.changes()
+    return records.update(
+        response,
+        queryset=exchange_rates_for(request.auth),
+        public_id=public_id,
+        schema=ExchangeRateOut,
+        if_match=if_match,
+        write=lambda rate: services.exchange_rate_update(actor=request.auth, exchange_rate=rate, **changes),
+    )
+
+
+@exchange_rates.delete("/{public_id}", **deletes())
+def delete_exchange_rate(request, public_id: UUID, if_match: str = if_match_header()):
+    return records.delete(
+        queryset=exchange_rates_for(request.auth),
+        public_id=public_id,
+        schema=ExchangeRateOut,
+        if_match=if_match,
+        remove=lambda rate: services.exchange_rate_delete(actor=request.auth, exchange_rate=rate),
     )
