@@ -38,6 +38,7 @@ from biocampus.api.schemas import (
     Url,
     patch_of,
 )
+from biocampus.directory.search import search_records
 
 from . import services
 from .choices import SCORE_MAX, SCORE_MIN, ApplicationStatus, Need, Outcome, Stage
@@ -91,6 +92,7 @@ class CriterionOut(RecordOut):
 
 
 class CriterionFilters(Schema):
+    search: Line(200) = Field("", description="Words that must all occur in the name, Chinese name or description.")
     campus: PublicId | None = None
 
 
@@ -101,7 +103,8 @@ CRITERION_LINKS = {"campus": "editable_campus"}
 @criteria.get("", **lists(CriterionPage))
 def list_intake_criteria(request, filters: Query[CriterionFilters], page: Query[PageQuery]):
     """The criteria of the campuses where the caller has a role (resident members included)."""
-    return paginate(request, by_id(criteria_for(request.auth), campus=filters.campus), page)
+    found = search_records(criteria_for(request.auth), filters.search, ("name", "name_zh", "description"))
+    return paginate(request, by_id(found, campus=filters.campus), page)
 
 
 @criteria.get("/{public_id}", **reads(CriterionOut))

@@ -125,6 +125,7 @@ def test_criteria_api(api, campus_a, campus_b):
     patched = staff.patch(f"/intake-criteria/{criterion_id}", {"weight": 5})
     assert patched.status_code == 200 and patched.json()["weight"] == 5
     assert [c["name"] for c in api("resident_member").get("/intake-criteria").json()["results"]] == ["Team"]
+    assert api("campus_staff").get("/intake-criteria", search="nothing like it").json()["results"] == []
     assert api("resident_b").get("/intake-criteria").json()["results"] == []
     assert_error(api("resident_member").patch(f"/intake-criteria/{criterion_id}", {"weight": 1}), 403)
     assert_error(staff.post("/intake-criteria", {"campus": str(campus_b.public_id), "name": "X"}), 422)
