@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-WIDTH, HEIGHT, PAD_X, PAD_Y = 600, 220, 50, 20
+WIDTH, HEIGHT, PAD_LEFT, PAD_RIGHT, PAD_Y = 600, 220, 80, 20, 20
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ def target_chart(target, observations: list, progress) -> TargetChart | None:
     span = (high - low) or Decimal(1)
 
     def x(day: datetime.date) -> float:
-        return round(PAD_X + (WIDTH - 2 * PAD_X) * (day - first).days / days, 1)
+        return round(PAD_LEFT + (WIDTH - PAD_LEFT - PAD_RIGHT) * (day - first).days / days, 1)
 
     def y(value: Decimal) -> float:
         return round(HEIGHT - PAD_Y - float((value - low) / span) * (HEIGHT - 2 * PAD_Y), 1)
@@ -52,8 +52,8 @@ def target_chart(target, observations: list, progress) -> TargetChart | None:
         points=points,
         today_x=x(today) if first <= today <= last else None,
         axis={
-            "left": PAD_X,
-            "right": WIDTH - PAD_X,
+            "left": PAD_LEFT,
+            "right": WIDTH - PAD_RIGHT,
             "top": PAD_Y,
             "bottom": HEIGHT - PAD_Y,
             "first": first,
