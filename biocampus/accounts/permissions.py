@@ -20,8 +20,8 @@ The rules:
 - A campus's catalogue (CAMPUS_CATALOGUE: intake criteria, service centres and their services) is read
   by everyone with a role at that campus, resident members included.
 - Service requests: a resident member opens them for its own organisation (RESIDENT_OPENABLE) and reads
-  only those; it may comment on them, but internal notes of the staff stay hidden from it. Staff
-  assign them and change their status.
+  only those; it may comment on them. Internal notes stay with the campus's admins and staff (hidden
+  from resident members, partner and government viewers). Staff assign them and change their status.
 - Exchange rates (NETWORK_TABLES) are read by every member and kept by superusers only.
 """
 
@@ -186,8 +186,12 @@ def visible(queryset: models.QuerySet, user: User | None) -> models.QuerySet:
     condition = Q(**{f"{scope.campus}__in": access.reader_campuses})
     if label in CAMPUS_CATALOGUE:
         return queryset.filter(condition | Q(**{f"{scope.campus}__in": access.resident_campuses}))
-    # Internal notes on service requests are the staff's: resident members read only the conversation.
-    resident_condition = Q(is_internal=False) if label == "servicedesk.servicerequestcomment" else Q()
+    # Internal notes on service requests are the campus team's: residents, partner and government viewers
+    # read only the conversation.
+    resident_condition = Q()
+    if label == "servicedesk.servicerequestcomment":
+        resident_condition = Q(is_internal=False)
+        condition = Q(**{f"{scope.campus}__in": access.editor_campuses}) | (condition & resident_condition)
     # A resident member reads, at each campus, the records involving the organisation it acts for there
     # (and none of a model that involves no organisation).
     for campus_id, organization_ids in access.resident_organizations.items() if scope.organizations else ():
@@ -299,6 +303,15 @@ def may_act_for(user: User | None, organization, *, campus) -> bool:
     if access.is_superuser or campus.pk in access.editor_campuses:
         return True
     return organization is not None and organization.pk in access.resident_organizations.get(campus.pk, ())
+
+
+def campus_team(campus) -> models.QuerySet:
+    """The active users who change `campus`'s records (its admins and staff): whom work can be assigned to."""
+    from .models import User
+
+    return User.objects.filter(
+        is_active=True, memberships__campus=campus, memberships__role__in=EDITOR_ROLES
+    ).distinct()
 
 
 def campuses_editable_by(user: User | None) -> models.QuerySet:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from django.db.models import Count, Prefetch, QuerySet
 
-from biocampus.accounts.choices import EDITOR_ROLES
 from biocampus.accounts.models import User
-from biocampus.accounts.permissions import visible
+from biocampus.accounts.permissions import campus_team, visible
 from biocampus.campuses.choices import ACTIVE_STATUSES
 from biocampus.campuses.models import Residency
 from biocampus.directory.models import Organization
@@ -99,13 +98,7 @@ def overdue_count(user, *, campus=None) -> int:
 
 def team_of(campus) -> QuerySet[User]:
     """The people a request of `campus` can be assigned to: its admins and staff."""
-    # The roles come from accounts.choices (the definition of the campus team); a request of the campus is
-    # editable for exactly these users (services.request_assign checks it through permissions.can).
-    return (
-        User.objects.filter(is_active=True, memberships__campus=campus, memberships__role__in=EDITOR_ROLES)
-        .distinct()
-        .order_by("username")
-    )
+    return campus_team(campus).order_by("username")
 
 
 def requesting_organizations(user, campus) -> QuerySet[Organization]:

@@ -96,6 +96,9 @@ def test_internal_notes_stay_with_the_staff(users, desk):
     comments = ServiceRequestComment.objects.all()
     assert set(visible(comments, users.resident_member)) == {desk["public"]}
     assert set(visible(comments, users.campus_staff)) == {desk["public"], desk["internal"]}
+    assert set(visible(comments, users.campus_admin)) == {desk["public"], desk["internal"]}
+    assert set(visible(comments, users.partner)) == {desk["public"]}
+    assert set(visible(comments, users.government)) == {desk["public"]}
 
 
 def test_resident_members_open_requests_at_their_campus_for_their_own_organisation(
