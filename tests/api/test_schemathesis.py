@@ -17,21 +17,28 @@ Hypothesis runs derandomized, so a failure reproduces; `max-examples` keeps the 
 
 from __future__ import annotations
 
+import datetime
 import itertools
 import logging
 import zlib
+from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
 import schemathesis
 from django.core import signals
 from django.db import close_old_connections, transaction
+from django.utils import timezone
 from hypothesis import HealthCheck, settings
 from schemathesis.generation import GenerationMode
 
 from biocampus.accounts.choices import Role
 from biocampus.accounts.services import token_create
 from biocampus.campuses.models import Campus
+from biocampus.events.models import Lead
+from biocampus.intake.models import Application, IntakeCriterion
+from biocampus.progress.models import ExchangeRate
+from biocampus.servicedesk.models import Service, ServiceCentre, ServiceRequest
 from config.wsgi import application
 from tests.factories import (
     AgreementFactory,
@@ -44,6 +51,7 @@ from tests.factories import (
     OrganizationFactory,
     PersonFactory,
     ProgrammeFactory,
+    ProvenanceFactory,
     ResidencyFactory,
     ShowcaseFactory,
     TargetFactory,
@@ -77,6 +85,13 @@ RESOURCE_OF_PATH = {
     "programmes": "programme",
     "targets": "target",
     "funding-rounds": "funding_round",
+    "leads": "lead",
+    "applications": "application",
+    "intake-criteria": "intake_criterion",
+    "service-centres": "service_centre",
+    "services": "service",
+    "service-requests": "service_request",
+    "exchange-rates": "exchange_rate",
 }
 MODEL_OF_RESOURCE = {
     "organization": "directory.Organization",
@@ -89,6 +104,13 @@ MODEL_OF_RESOURCE = {
     "programme": "progress.Programme",
     "target": "progress.Target",
     "funding_round": "progress.FundingRound",
+    "lead": "events.Lead",
+    "application": "intake.Application",
+    "intake_criterion": "intake.IntakeCriterion",
+    "service_centre": "servicedesk.ServiceCentre",
+    "service": "servicedesk.Service",
+    "service_request": "servicedesk.ServiceRequest",
+    "exchange_rate": "progress.ExchangeRate",
 }
 RESOURCE_OF_FIELD = {
     "organization": "organization",
@@ -104,7 +126,24 @@ RESOURCE_OF_FIELD = {
     "event": "event",
     "agreement": "agreement",
     "programme": "programme",
+    "taken_by": "organization",
+    "residency": "residency",
+    "centre": "service_centre",
+    "service": "service",
 }
+
+
+def _operations_records(campus, name: str, *, event, resident, other) -> None:
+    """A lead, an application with a criterion, and a service centre with a service and a request."""
+    make = lambda model, **values: model.objects.create(provenance=ProvenanceFactory(), **values)  # noqa: E731
+    make(Lead, event=event, prospect_name=f"Prospect {name}", taken_by=resident)
+    make(IntakeCriterion, campus=campus, name="Scientific merit")
+    make(Application, campus=campus, reference=f"APP-FUZZ-{name}", company_name=f"Applicant {name}", stage="idea",
+         contact_name="Ana", contact_email="ana@example.org", summary="Assays")  # fmt: skip
+    centre = make(ServiceCentre, campus=campus, name=f"Centre {name}")
+    service = make(Service, centre=centre, name="Advice")
+    make(ServiceRequest, reference=f"SR-FUZZ-{name}", campus=campus, centre=centre, service=service,
+         organization=resident, subject="Help", due_at=timezone.now() + datetime.timedelta(days=1))  # fmt: skip
 
 
 def _build_network() -> dict[str, list[str]]:
@@ -123,6 +162,10 @@ def _build_network() -> dict[str, list[str]]:
         ObservationFactory(target=TargetFactory(campus=campus, organization=resident, programme=programme))
         FundingRoundFactory(campus=campus, recipient=resident, investors=[other])
         PersonFactory(organization=resident)
+        _operations_records(campus, name, event=event, resident=resident, other=other)
+    ExchangeRate.objects.create(
+        currency="CNY", rate=Decimal("0.14"), valid_from=datetime.date(2020, 1, 1), provenance=ProvenanceFactory()
+    )
     return {
         kind: [
             str(public_id)
