@@ -40,13 +40,15 @@ from . import services
 from .calendar import events_calendar
 from .choices import EventKind, LeadStatus, ParticipationRole
 from .models import Participation, Showcase
-from .selectors import calendar_events_for, event_outcomes, events_for, leads_for
+from .selectors import calendar_events_for, event_outcomes, events_for, leads_for, showcases_for
 
 router = Router()
 events = Router(tags=["Events"])
 leads = Router(tags=["Leads"])
+showcases = Router(tags=["Events"])
 router.add_router("/events", events)
 router.add_router("/leads", leads)
+router.add_router("/showcases", showcases)
 
 
 class ShowcaseIn(InputSchema):
@@ -135,6 +137,21 @@ class EventOut(RecordOut):
     @staticmethod
     def resolve_participations(event):
         return list(event.participations.all())
+
+
+class ShowcaseListOut(ShowcaseOut):
+    id: UUID = Field(validation_alias="public_id")
+    event: EventRef
+
+
+class ShowcaseFilters(Schema):
+    search: Line(200) = Field("", description="Words that must all occur in the offering, its texts or the exhibitor.")
+    campus: PublicId | None = None
+    event: PublicId | None = None
+    organization: PublicId | None = Field(None, description="Shown by this organisation, or at its booth.")
+
+
+ShowcasePage = page_schema(ShowcaseListOut, "ShowcasePage")
 
 
 class EventFilters(Schema):
@@ -346,6 +363,17 @@ def _lead_values(user, values: dict) -> dict:
     resolved = references.resolve(values, LEAD_LINKS)
     references.check()
     return resolved
+
+
+@showcases.get("", **lists(ShowcasePage))
+def list_showcases(request, filters: Query[ShowcaseFilters], page: Query[PageQuery]):
+    """Booth showcases across the events you may read: who showed what, at whose booth, what came of it."""
+    found = by_id(showcases_for(request.auth, q=filters.search), event__campus=filters.campus, event=filters.event)
+    if filters.organization:
+        found = found.filter(
+            Q(organization__public_id=filters.organization) | Q(booth_host__public_id=filters.organization)
+        )
+    return paginate(request, found, page)
 
 
 @leads.get("", **lists(LeadPage))

@@ -206,3 +206,11 @@ def event_outcomes(user, event: Event) -> EventOutcomes:
         ],
         milestones=milestones,
     )
+
+
+def showcases_for(user, *, q: str = "") -> QuerySet[Showcase]:
+    """What was shown at the events the user may read, with the event and the organisations it names."""
+    showcases = Showcase.objects.filter(event__in=events_for(user).values("pk")).select_related(
+        "event__campus__organization", "organization", "booth_host"
+    )
+    return search_records(showcases, q, ("offering", "description", "outcome", "organization__name"))

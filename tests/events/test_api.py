@@ -169,3 +169,21 @@ def test_outcomes_gives_the_numbers_and_lists(api, event, campus_a, resident_org
 
 def test_outcomes_of_an_event_of_another_campus_is_404(api, event):
     assert_error(api("resident_b").get(f"/events/{_id(event)}/outcomes"), 404)
+
+
+# --- showcases across events -----------------------------------------------------------------------------------
+
+
+def test_showcases_list_across_events_with_their_event(api, event, resident_org, campus_b, resident_org_b):
+    other_campus = EventFactory(campus=campus_b, name="Chengdu fair")
+    ShowcaseFactory(event=other_campus, organization=resident_org_b, offering="Genome panel")
+    body = api("campus_staff").get("/showcases?search=pathology").json()
+    assert [(row["offering"], row["event"]["name"], row["organization"]["name"]) for row in body["results"]] == [
+        ("AI pathology", "3rd CIIE", "Teddy Lab")
+    ]
+    # Campus A's staff never see campus B's booth; campus B's resident sees only its own.
+    everything = api("campus_staff").get("/showcases").json()["results"]
+    assert [row["offering"] for row in everything] == ["AI pathology"]
+    assert [row["offering"] for row in api("resident_b").get("/showcases").json()["results"]] == ["Genome panel"]
+    by_organization = api("superuser").get(f"/showcases?organization={_id(resident_org_b)}").json()["results"]
+    assert [row["offering"] for row in by_organization] == ["Genome panel"]
