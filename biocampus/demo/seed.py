@@ -1017,7 +1017,8 @@ def _showcases(ctx: _Context) -> None:
 
 
 def _programme(ctx: _Context) -> None:
-    """The screening programme of Zhenfu and Shenzhi and its target. No observation: the story reports none."""
+    """The screening programme of Zhenfu and Shenzhi and its target. The story reports no screening
+    figures; seed_progress adds illustrative ones, noted as such."""
     campus = ctx.campuses["icampus-wuxi"]
     starts_on, due_on = CIIE_FRIDAY, datetime.date(2021, 11, 6)  # "in the coming year"
     programme = Programme.objects.filter(campus=campus, name=PROGRAMME).order_by("id").first()

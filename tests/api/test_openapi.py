@@ -42,12 +42,17 @@ def test_every_entity_has_its_operations(document):
         "events",
         "milestones",
         "funding-rounds",
+        "programmes",
+        "targets",
+        "leads",
+        "exchange-rates",
     ):
         assert {"get", "post"} <= set(paths[f"/api/v1/{collection}"]), collection
         assert {"get", "patch", "delete"} <= set(paths[f"/api/v1/{collection}/{{public_id}}"]), collection
-    for collection in ("programmes", "targets"):  # no delete service for these
-        assert {"get", "post"} <= set(paths[f"/api/v1/{collection}"])
-        assert {"get", "patch"} <= set(paths[f"/api/v1/{collection}/{{public_id}}"])
+    # Kept as the campus's record: changed, never deleted.
+    for collection in ("applications", "service-requests", "service-centres", "intake-criteria"):
+        assert {"get", "post"} <= set(paths[f"/api/v1/{collection}"]), collection
+        assert "delete" not in paths[f"/api/v1/{collection}/{{public_id}}"], collection
     assert {"get", "patch"} == set(paths["/api/v1/campuses/{public_id}"])
     assert "post" in paths["/api/v1/organizations/{public_id}/identifiers"]
     assert "post" in paths["/api/v1/events/{public_id}/participations"]

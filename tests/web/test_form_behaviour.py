@@ -143,7 +143,7 @@ def test_recording_an_observation_twice_on_one_date_corrects_it(login, demo):
     assert first.status_code == 302, text_of(first)[-2000:]
     second = _edit(client, target, **{"observations-0-observed_on": "2021-06-30", "observations-0-value": "260000"})
     assert second.status_code == 302
-    observation = target.observations.get()
+    observation = target.observations.get(observed_on="2021-06-30")
     assert observation.value == 260000
     correction = observation.history.filter(history_type="~").get()
     assert correction.history_user == demo.users.staff
