@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("biocampus.webhooks.urls")),
     path("", include("biocampus.intake.urls")),
     path("", include("biocampus.servicedesk.urls")),
+    path("", include("biocampus.insight.urls")),
 ]
 
 admin.site.site_header = "BioCampus"

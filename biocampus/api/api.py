@@ -16,6 +16,7 @@ from biocampus.agreements.api import router as agreements_router
 from biocampus.campuses.api import router as campuses_router
 from biocampus.directory.api import router as directory_router
 from biocampus.events.api import router as events_router
+from biocampus.insight.api import router as insight_router
 from biocampus.intake.api import router as intake_router
 from biocampus.progress.api import router as progress_router
 from biocampus.servicedesk.api import router as servicedesk_router
@@ -76,5 +77,6 @@ api.add_router("/", events_router)
 api.add_router("/", progress_router)
 api.add_router("/", intake_router)
 api.add_router("/", servicedesk_router)
+api.add_router("/", insight_router)
 api.add_router("/", accounts_router)
 api.add_router("/webhooks", webhooks_router)

@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "biocampus.webhooks",
     "biocampus.intake",
     "biocampus.servicedesk",
+    "biocampus.insight",
 ]
 
 # Background work (webhook deliveries, long imports) runs in `biocampus db_worker` processes that
