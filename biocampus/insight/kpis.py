@@ -1,18 +1,23 @@
 """The campus's numbers, each defined once and computed from the records (never typed in).
 
-The home page reads its headline from here; the dashboard and the KPI API will too.
+The home page reads its headline from here; the dashboard, the reports and the KPI API read the KPIs
+(compute_kpis, at the end of this module).
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from urllib.parse import urlencode
 
-from django.db.models import Count, Q
-from django.db.models.functions import ExtractYear
+from django.db.models import Count, F, Q
+from django.db.models.functions import Coalesce, ExtractYear
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from biocampus.accounts.permissions import visible
 from biocampus.campuses.choices import ACTIVE_STATUSES, SIGNED_STATUSES
@@ -254,3 +259,752 @@ def programme_progress(programme, *, as_of: datetime.date | None = None) -> Prog
         expected_fraction=(sum(expected) / len(expected)).quantize(Decimal("0.0001")),
         targets=pairs,
     )
+
+
+# ========================================================================================================
+# The KPIs: what a campus reports to its city and its co-builders, each defined once and computed from the
+# records (never from typed-in text). The dashboard, the reports and GET /api/v1/kpis/ all read
+# compute_kpis(); docs/insight.md says each definition in words.
+#
+# Common rules:
+# - Everything is permission-scoped through accounts.permissions.visible: a resident member counts only
+#   the records it may read (its own share); another campus's records never count for a campus.
+# - campus=None is the whole network the user can see; each record is compared with its own campus (home
+#   or abroad is decided against the country of the record's campus).
+# - The period is [start, end], both days included.
+# - "Home": the organisation's country equals the country of the campus's own organisation; "abroad": it
+#   differs; "unknown": either country is blank.
+# - field: only records involving an organisation of that field or of any field below it in the taxonomy.
+# - as_of: the figures as they stood at the end of that day, read from the change history
+#   (django-simple-history); `end` is then clamped to as_of. The KPIs' own rows (residencies, agreements,
+#   funding rounds, milestones, service requests) are read as they stood; the records they point to
+#   (organisations and their countries and fields, events, agreement parties) as they are now. Records
+#   deleted since are left out (the visibility check reads today's records). programme_progress uses the
+#   observations made by then; showcases are read as they are now.
+# ========================================================================================================
+
+
+@dataclass
+class Bucket:
+    """One bar of a breakdown; `url` opens the list of the records behind the number."""
+
+    key: str
+    label: str
+    value: int | float | Decimal | None
+    url: str = ""
+
+
+@dataclass
+class Kpi:
+    name: str
+    label: str
+    description: str
+    value: int | float | Decimal | None
+    unit: str = ""
+    url: str = ""
+    breakdowns: dict[str, list[Bucket]] = field(default_factory=dict)
+
+
+@dataclass
+class KpiReport:
+    campus: object | None  # a Campus, or None for the whole network the user can see
+    start: datetime.date
+    end: datetime.date
+    field: object | None  # a directory.Field, or None
+    as_of: datetime.date | None
+    kpis: list[Kpi] = field(default_factory=list)
+
+    def values(self) -> dict[str, int | float | Decimal | None]:
+        return {kpi.name: kpi.value for kpi in self.kpis}
+
+    def get(self, name: str) -> Kpi:
+        for kpi in self.kpis:
+            if kpi.name == name:
+                return kpi
+        raise KeyError(name)
+
+
+@dataclass
+class KpiScope:
+    """What every KPI function is given: who asks, which campus, which period, which field, as of when."""
+
+    user: object
+    campus: object | None
+    start: datetime.date
+    end: datetime.date
+    field_ids: frozenset[int] | None = None
+    as_of: datetime.date | None = None
+
+    @property
+    def as_of_moment(self) -> datetime.datetime | None:
+        if self.as_of is None:
+            return None
+        return timezone.make_aware(datetime.datetime.combine(self.as_of, datetime.time.max))
+
+    def records(self, model, campus_lookup: str = "campus_id", *, historical: bool = True):
+        """The rows of `model` the user may read, of the campus (every campus when None): as they are now,
+        or, with as_of (and `historical`), as they stood then."""
+        current = visible(model.objects.all(), self.user)
+        if self.as_of is None or not historical:
+            rows = current
+        else:
+            # History rows keep the record's primary key in `id`; keep those the user may read today.
+            rows = model.history.as_of(self.as_of_moment).filter(id__in=current.values("pk"))
+        if self.campus is not None:
+            rows = rows.filter(**{campus_lookup: self.campus.pk})
+        return rows.order_by()
+
+    def in_field(self, rows, *paths: str):
+        """The rows involving, through any of `paths`, an organisation of the field (all rows without one)."""
+        if self.field_ids is None:
+            return rows
+        from biocampus.directory.models import Organization
+
+        of_field = Organization.objects.filter(fields__in=self.field_ids).values("pk")
+        condition = Q()
+        for path in paths:
+            condition |= Q(**{f"{path}__in": of_field})
+        return rows.filter(condition)
+
+
+def field_and_descendants(field_obj) -> frozenset[int] | None:
+    """The field's id and those of every field below it in the taxonomy (one query for the whole tree)."""
+    if field_obj is None:
+        return None
+    from biocampus.directory.models import Field
+
+    children: dict[int | None, list[int]] = {}
+    for pk, parent_id in Field.objects.values_list("pk", "parent_id"):
+        children.setdefault(parent_id, []).append(pk)
+    found: set[int] = set()
+    todo = [field_obj.pk]
+    while todo:
+        pk = todo.pop()
+        if pk not in found:
+            found.add(pk)
+            todo.extend(children.get(pk, ()))
+    return frozenset(found)
+
+
+def _url(name: str, **params) -> str:
+    query = urlencode({key: value for key, value in params.items() if value not in (None, "")})
+    return reverse(name) + (f"?{query}" if query else "")
+
+
+def _tally(keys: Iterable[str]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for key in keys:
+        counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+def _period_buckets(counts: dict[str, int], url: str) -> list[Bucket]:
+    """Buckets in date order (keys are "YYYY" or "YYYY-MM")."""
+    return [Bucket(key, key, counts[key], url) for key in sorted(counts)]
+
+
+def _home_abroad(rows, url: str) -> list[Bucket]:
+    """Rows (with organisation and campus) whose organisation is at home, abroad or of unknown country."""
+    known = ~Q(organization__country="") & ~Q(campus__organization__country="")
+    same = Q(organization__country=F("campus__organization__country"))
+    counts = rows.aggregate(
+        home=Count("id", filter=known & same),
+        abroad=Count("id", filter=known & ~same),
+        unknown=Count("id", filter=~known),
+    )
+    return [
+        Bucket("home", str(_("Home")), counts["home"], url),
+        Bucket("abroad", str(_("Abroad")), counts["abroad"], url),
+        Bucket("unknown", str(_("Country unknown")), counts["unknown"], url),
+    ]
+
+
+def _by_field(rows, organization_path: str, url: str) -> list[Bucket]:
+    """Rows per field of their organisation (two queries); an organisation in two fields counts in both."""
+    from biocampus.directory.models import Field
+
+    fields_path = f"{organization_path}__fields"
+    counts = dict(
+        rows.filter(**{f"{fields_path}__isnull": False})
+        .values(fields_path)
+        .annotate(n=Count("id", distinct=True))
+        .values_list(fields_path, "n")
+    )
+    if not counts:
+        return []
+    fields = {
+        pk: (slug, name) for pk, slug, name in Field.objects.filter(pk__in=counts).values_list("pk", "slug", "name")
+    }
+    buckets = [Bucket(fields[pk][0], fields[pk][1], n, url) for pk, n in counts.items()]
+    return sorted(buckets, key=lambda bucket: (-bucket.value, bucket.label))
+
+
+def _by_country(countries_of: Iterable[str], url: str) -> list[Bucket]:
+    """One bucket per country code of `countries_of` (one entry per thing counted); blank is "unknown"."""
+    from django_countries import countries
+
+    buckets = [
+        Bucket(code or "unknown", str(countries.name(code)) if code else str(_("Country unknown")), n, url)
+        for code, n in _tally(countries_of).items()
+    ]
+    return sorted(buckets, key=lambda bucket: (-bucket.value, bucket.label))
+
+
+def _share(part: int, whole: int) -> Decimal | None:
+    return (Decimal(part) / Decimal(whole)).quantize(Decimal("0.0001")) if whole else None
+
+
+# --- residents -------------------------------------------------------------------------------------------
+
+
+def signed_residencies(scope: KpiScope):
+    """Residencies signed in the period: a status of SIGNED_STATUSES and a signing date within [start, end].
+    The signing date is signed_on, else the first day of the event it was signed at (annotated signed_date);
+    a residency with neither is in no period."""
+    from biocampus.campuses.models import Residency
+
+    rows = scope.in_field(scope.records(Residency), "organization")
+    return (
+        rows.filter(status__in=SIGNED_STATUSES)
+        .annotate(signed_date=Coalesce("signed_on", "signed_at__starts_on"))
+        .filter(signed_date__gte=scope.start, signed_date__lte=scope.end)
+    )
+
+
+def residents_signed(scope: KpiScope) -> Kpi:
+    """Residents signed: residencies of the campus whose signing date (signed_on, else the first day of the
+    event they were signed at) falls in the period and whose status is signed, resident, graduated or exited
+    (a residency that has ended since still counts as signed then). Honours as_of.
+    Breakdowns: home_abroad, by_month, by_year, by_country, by_field (an organisation in two fields counts
+    in both, so by_field may add up to more than the total)."""
+    rows = signed_residencies(scope)
+    url = _url("campuses:residency_list")
+    signed = list(rows.values_list("signed_date", "organization__country"))
+    return Kpi(
+        "residents_signed",
+        "",
+        "",
+        len(signed),
+        unit=str(_("residencies")),
+        url=url,
+        breakdowns={
+            "home_abroad": _home_abroad(rows, url),
+            "by_month": _period_buckets(_tally(day.strftime("%Y-%m") for day, _c in signed), url),
+            "by_year": _period_buckets(_tally(str(day.year) for day, _c in signed), url),
+            "by_country": _by_country((country for _d, country in signed), url),
+            "by_field": _by_field(rows, "organization", url),
+        },
+    )
+
+
+def active_residencies(scope: KpiScope):
+    """Residencies active on `end`. A residency is active on a day when it had been signed by then (signed_on,
+    else moved_in_on, else the first day of the event it was signed at, on or before the day) and had not
+    ended by then: its status is signed or resident (ACTIVE_STATUSES), or it is graduated or exited with an
+    ended_on after the day. A signed or resident residency with none of these dates counts as active: it is
+    active today and the record does not say since when."""
+    from biocampus.campuses.choices import ResidencyStatus
+    from biocampus.campuses.models import Residency
+
+    rows = scope.in_field(scope.records(Residency), "organization").annotate(
+        started_on=Coalesce("signed_on", "moved_in_on", "signed_at__starts_on")
+    )
+    day = scope.end
+    started = Q(started_on__lte=day) | Q(started_on__isnull=True, status__in=ACTIVE_STATUSES)
+    not_ended = Q(status__in=ACTIVE_STATUSES) | Q(
+        status__in=(ResidencyStatus.GRADUATED, ResidencyStatus.EXITED), ended_on__gt=day
+    )
+    return rows.filter(started & not_ended)
+
+
+def active_residents(scope: KpiScope) -> Kpi:
+    """Active residents at the end of the period: residencies signed by then and not yet ended (graduated
+    or exited) by then; see active_residencies for the exact rule. Honours as_of. Breakdowns: home_abroad,
+    by_field (an organisation in two fields counts in both)."""
+    rows = active_residencies(scope)
+    url = _url("campuses:residency_list")
+    return Kpi(
+        "active_residents",
+        "",
+        "",
+        rows.count(),
+        unit=str(_("residencies")),
+        url=url,
+        breakdowns={"home_abroad": _home_abroad(rows, url), "by_field": _by_field(rows, "organization", url)},
+    )
+
+
+# --- agreements --------------------------------------------------------------------------------------------
+
+
+def signed_agreements(scope: KpiScope):
+    """Agreements of the campus signed in the period: a signed status (signed, in force, completed,
+    terminated, expired) and a signing date (signed_on, else the first day of the event they were signed
+    at) within [start, end]. Agreements without either date are in no period. With a field: agreements
+    with a party of that field."""
+    from biocampus.agreements.choices import SIGNED_AGREEMENT_STATUSES
+    from biocampus.agreements.models import Agreement
+
+    rows = scope.records(Agreement)
+    if scope.field_ids is not None:
+        from biocampus.agreements.models import AgreementParty
+
+        rows = rows.filter(id__in=scope.in_field(AgreementParty.objects.all(), "organization").values("agreement_id"))
+    return (
+        rows.filter(status__in=SIGNED_AGREEMENT_STATUSES)
+        .annotate(signed_date=Coalesce("signed_on", "signed_at__starts_on"))
+        .filter(signed_date__gte=scope.start, signed_date__lte=scope.end)
+    )
+
+
+def agreements(scope: KpiScope) -> Kpi:
+    """Agreements signed: agreements of the campus with a signed status whose signing date (signed_on, else
+    the first day of the event they were signed at) falls in the period. Honours as_of. Breakdowns: by_type
+    (each linking to the agreements list filtered by type), by_month."""
+    from biocampus.agreements.choices import AgreementType
+
+    rows = signed_agreements(scope)
+    signed = list(rows.values_list("type", "signed_date"))
+    labels = dict(AgreementType.choices)
+    by_type = [
+        Bucket(kind, str(labels.get(kind, kind)), n, _url("agreements:agreement_list", type=kind))
+        for kind, n in _tally(kind for kind, _d in signed).items()
+    ]
+    url = _url("agreements:agreement_list")
+    return Kpi(
+        "agreements",
+        "",
+        "",
+        len(signed),
+        unit=str(_("agreements")),
+        url=url,
+        breakdowns={
+            "by_type": sorted(by_type, key=lambda bucket: (-bucket.value, bucket.label)),
+            "by_month": _period_buckets(_tally(day.strftime("%Y-%m") for _k, day in signed), url),
+        },
+    )
+
+
+# Agreement types that make a partner strategic: partnerships, not transactions (investment, licensing,
+# procurement, residency) nor "other".
+STRATEGIC_AGREEMENT_TYPES = frozenset(
+    {"strategic_cooperation", "cooperation", "framework", "mou", "joint_development", "commercialisation"}
+)
+
+
+def international_strategic_partners(scope: KpiScope) -> Kpi:
+    """International strategic partners: distinct organisations from another country than the campus's
+    (the country of the campus's own organisation) that are a party to an agreement of the campus signed in
+    the period (as for `agreements`: signed_on, else the day its signing event began) of a partnership type:
+    strategic cooperation, cooperation, framework agreement, memorandum of understanding, joint development
+    or commercialisation. The campus's own organisation and organisations of unknown country never count.
+    Over the network an organisation partnering two campuses counts once. Honours as_of (the agreements;
+    their parties as they are now). Breakdown: by_country."""
+    from biocampus.agreements.models import AgreementParty
+
+    agreements_ = signed_agreements(scope).filter(type__in=STRATEGIC_AGREEMENT_TYPES)
+    parties = (
+        AgreementParty.objects.filter(agreement_id__in=agreements_.values("id"))
+        .exclude(organization__country="")
+        .exclude(agreement__campus__organization__country="")
+        .exclude(organization__country=F("agreement__campus__organization__country"))
+        .exclude(organization_id=F("agreement__campus__organization_id"))
+    )
+    partners = dict(parties.values_list("organization_id", "organization__country").distinct().order_by())
+    url = _url("agreements:agreement_list", type="strategic_cooperation")
+    return Kpi(
+        "international_strategic_partners",
+        "",
+        "",
+        len(partners),
+        unit=str(_("organisations")),
+        url=_url("agreements:agreement_list"),
+        breakdowns={"by_country": _by_country(partners.values(), url)},
+    )
+
+
+# --- funding -----------------------------------------------------------------------------------------------
+
+
+def funding_raised(scope: KpiScope) -> Kpi:
+    """Funding raised: the sum of the amounts of the campus's funding rounds announced in the period
+    (announced_on within [start, end]; rounds without a date are in no period), each converted into the
+    reporting currency (settings.BIOCAMPUS_REPORTING_CURRENCY) at the rate valid on its announcement date
+    (progress.currency). Rounds without an amount or whose currency has no rate are left out of the sum and
+    counted. Honours as_of. Breakdowns: by_year (converted sums), rounds (all, converted, not converted)."""
+    from biocampus.progress.currency import RateTable, converted_total, reporting_currency
+    from biocampus.progress.models import FundingRound
+
+    rows = scope.in_field(scope.records(FundingRound), "recipient").filter(
+        announced_on__gte=scope.start, announced_on__lte=scope.end
+    )
+    rounds = list(rows.values_list("amount", "currency", "announced_on"))
+    total = converted_total(rounds)
+    table = RateTable.load({currency for _a, currency, _d in rounds if currency})
+    by_year: dict[str, Decimal] = {}
+    for amount, currency, day in rounds:
+        converted = table.convert(amount, currency, on=day)
+        if converted is not None:
+            by_year[str(day.year)] = by_year.get(str(day.year), Decimal(0)) + converted
+    url = _url("progress:fundinground_list")
+    currency = reporting_currency()
+    return Kpi(
+        "funding_raised",
+        "",
+        "",
+        total.amount,
+        unit=currency,
+        url=url,
+        breakdowns={
+            "by_year": [Bucket(year, year, by_year[year], url) for year in sorted(by_year)],
+            "rounds": [
+                Bucket("all", str(_("Rounds")), len(rounds), url),
+                Bucket("converted", str(_("Converted")), total.converted, url),
+                Bucket("not_converted", str(_("Not converted (no amount or no rate)")), total.left_out, url),
+            ],
+        },
+    )
+
+
+# --- programmes ----------------------------------------------------------------------------------------------
+
+
+def programme_targets_progress(scope: KpiScope):
+    """The targets of the campus's programmes that run in the period (due on or after its start, started by
+    its end), each with its progress on the period's end (target_progress): (target, progress) pairs."""
+    from biocampus.progress.models import Target
+
+    targets = scope.in_field(scope.records(Target, historical=False), "organization", "programme__organizations")
+    targets = (
+        targets.filter(programme__isnull=False, due_on__gte=scope.start)
+        .exclude(starts_on__gt=scope.end)
+        .select_related("programme")
+        .distinct()
+        .order_by("programme__name", "metric", "pk")
+    )
+    targets = list(targets)
+    progress = _targets_progress_recorded_by(targets, as_of=scope.end, recorded_by=scope.as_of_moment)
+    return [(target, progress[target.pk]) for target in targets]
+
+
+def _targets_progress_recorded_by(targets, *, as_of, recorded_by):
+    """targets_progress, with only the observations recorded by `recorded_by` when given (one query)."""
+    if recorded_by is None:
+        return targets_progress(targets, as_of=as_of)
+    from biocampus.progress.models import Observation
+
+    fetched: dict[int, list] = {}
+    observations = Observation.objects.filter(target_id__in=[t.pk for t in targets], created_at__lte=recorded_by)
+    for observation in observations.only("target_id", "observed_on", "value"):
+        fetched.setdefault(observation.target_id, []).append(observation)
+    return {t.pk: target_progress(t, as_of=as_of, observations=fetched.get(t.pk, [])) for t in targets}
+
+
+def programme_progress_kpi(scope: KpiScope) -> Kpi:
+    """Programmes' progress: the targets of the campus's programmes that run in the period, each judged on
+    the period's end (achieved, on track, behind, overdue, not started; see target_progress). The value is
+    the share (0..1) of those targets achieved or on track; None without targets. Breakdowns: by_status,
+    targets (each target with its fraction of the way from baseline to goal, None before any observation)."""
+    from biocampus.progress.choices import TargetStatus
+
+    pairs = programme_targets_progress(scope)
+    counts = _tally(progress.status for _t, progress in pairs)
+    url = _url("progress:programme_list")
+    good = counts.get(TargetStatus.ACHIEVED.value, 0) + counts.get(TargetStatus.ON_TRACK.value, 0)
+    return Kpi(
+        "programme_progress",
+        "",
+        "",
+        _share(good, len(pairs)),
+        unit="share",
+        url=url,
+        breakdowns={
+            "by_status": [
+                Bucket(status.value, str(status.label), counts.get(status.value, 0), _url("progress:target_list"))
+                for status in TargetStatus
+            ],
+            "targets": [
+                Bucket(
+                    str(target.public_id),
+                    f"{target.programme.name}: {target.metric}",
+                    progress.fraction,
+                    target.get_absolute_url(),
+                )
+                for target, progress in pairs
+            ],
+        },
+    )
+
+
+# --- service requests ----------------------------------------------------------------------------------------
+
+
+def service_requests_answered_in_time(scope: KpiScope) -> Kpi:
+    """Service requests answered in time: among the campus's service requests opened in the period (the day
+    of opened_at, in the site's time zone, within [start, end]) whose fate is known — answered, or past
+    their due time unanswered — the share (0..1) first answered by their due time (servicedesk's one
+    definition, ServiceRequest.objects.with_deadlines().answered_in_time, judged now, or at the end of the
+    as_of day). None when no request's fate is known. Honours as_of. Breakdown: counts (in time, late or
+    overdue, not yet due)."""
+    from biocampus.servicedesk.models import ServiceRequest, answered_in_time_expression
+
+    if scope.as_of is None:
+        rows = ServiceRequest.objects.with_deadlines().filter(pk__in=scope.records(ServiceRequest).values("pk"))
+    else:
+        rows = scope.records(ServiceRequest).annotate(answered_in_time=answered_in_time_expression(scope.as_of_moment))
+    rows = scope.in_field(rows, "organization").filter(opened_at__date__gte=scope.start, opened_at__date__lte=scope.end)
+    counts = rows.order_by().aggregate(
+        in_time=Count("id", filter=Q(answered_in_time=True)),
+        late=Count("id", filter=Q(answered_in_time=False)),
+        pending=Count("id", filter=Q(answered_in_time__isnull=True)),
+    )
+    url = _url("servicedesk:request_list")
+    return Kpi(
+        "service_requests_answered_in_time",
+        "",
+        "",
+        _share(counts["in_time"], counts["in_time"] + counts["late"]),
+        unit="share",
+        url=url,
+        breakdowns={
+            "counts": [
+                Bucket("in_time", str(_("Answered in time")), counts["in_time"], url),
+                Bucket(
+                    "late",
+                    str(_("Answered late or overdue")),
+                    counts["late"],
+                    _url("servicedesk:request_list", overdue=1),
+                ),
+                Bucket("pending", str(_("Not yet due")), counts["pending"], url),
+            ]
+        },
+    )
+
+
+# --- milestones ----------------------------------------------------------------------------------------------
+
+
+def milestones(scope: KpiScope) -> Kpi:
+    """Milestones: the campus's milestones dated in the period (occurred_on, else the first day of their
+    event, within [start, end]). Honours as_of. Breakdowns: by_kind (linking to the milestones list filtered
+    by kind); values: the milestones of the period that carry a value (title, value, unit), then each
+    organisation's market reach as it stands at the period's end — its largest market_reach value dated on
+    or before the end, or undated (a reach is a standing figure: undated means "as it stands");
+    market_reach: those reach figures alone, the largest first."""
+    from biocampus.progress.choices import MilestoneKind
+    from biocampus.progress.models import Milestone
+
+    rows = scope.in_field(scope.records(Milestone), "organization").annotate(
+        dated_on=Coalesce("occurred_on", "event__starts_on")
+    )
+    in_period = rows.filter(dated_on__gte=scope.start, dated_on__lte=scope.end)
+    dated = list(in_period.values_list("public_id", "kind", "title", "value", "unit", "organization__name"))
+    labels = dict(MilestoneKind.choices)
+    by_kind = [
+        Bucket(kind, str(labels.get(kind, kind)), n, _url("progress:milestone_list", kind=kind))
+        for kind, n in _tally(kind for _i, kind, *_rest in dated).items()
+    ]
+    reach_rows = (
+        rows.filter(kind=MilestoneKind.MARKET_REACH, value__isnull=False)
+        .filter(Q(dated_on__lte=scope.end) | Q(dated_on__isnull=True))
+        .values_list("public_id", "organization_id", "title", "value", "unit", "organization__name")
+    )
+    largest: dict[int, tuple] = {}
+    for row in reach_rows:
+        if row[1] not in largest or row[3] > largest[row[1]][3]:
+            largest[row[1]] = row
+    reach_url = _url("progress:milestone_list", kind=MilestoneKind.MARKET_REACH.value)
+    market_reach = sorted(
+        (
+            Bucket(str(pk), f"{org}: {title} ({unit})" if unit else f"{org}: {title}", value, reach_url)
+            for pk, _o, title, value, unit, org in largest.values()
+        ),
+        key=lambda bucket: -bucket.value,
+    )
+    valued = [
+        Bucket(
+            str(pk),
+            f"{org}: {title} ({unit})" if unit else f"{org}: {title}",
+            value,
+            _url("progress:milestone_list", kind=kind),
+        )
+        for pk, kind, title, value, unit, org in dated
+        if value is not None and kind != MilestoneKind.MARKET_REACH
+    ]
+    url = _url("progress:milestone_list")
+    return Kpi(
+        "milestones",
+        "",
+        "",
+        len(dated),
+        unit=str(_("milestones")),
+        url=url,
+        breakdowns={
+            "by_kind": sorted(by_kind, key=lambda bucket: (-bucket.value, bucket.label)),
+            "values": valued + market_reach,
+            "market_reach": market_reach,
+        },
+    )
+
+
+# --- showcases -----------------------------------------------------------------------------------------------
+
+
+def showcases(scope: KpiScope) -> Kpi:
+    """Showcases: what organisations showed at the campus's events that began in the period (the event's
+    starts_on within [start, end]). The value is the number of showcases. Breakdowns: outcome (with an
+    outcome recorded, without), leads_by_status (the leads taken at those events, by status). Read as the
+    records are now (as_of is not applied)."""
+    from biocampus.events.choices import LeadStatus
+    from biocampus.events.models import Event, Lead, Showcase
+
+    events = scope.records(Event, historical=False).filter(starts_on__gte=scope.start, starts_on__lte=scope.end)
+    shown = scope.in_field(Showcase.objects.filter(event__in=events), "organization").order_by()
+    counts = shown.aggregate(total=Count("id"), with_outcome=Count("id", filter=~Q(outcome="")))
+    leads = scope.in_field(
+        visible(Lead.objects.filter(event__in=events), scope.user), "organization", "taken_by"
+    ).order_by()
+    lead_counts = dict(leads.values("status").annotate(n=Count("id")).values_list("status", "n"))
+    url = _url("events:event_list")
+    return Kpi(
+        "showcases",
+        "",
+        "",
+        counts["total"],
+        unit=str(_("showcases")),
+        url=url,
+        breakdowns={
+            "outcome": [
+                Bucket("with_outcome", str(_("Outcome recorded")), counts["with_outcome"], url),
+                Bucket("without_outcome", str(_("No outcome yet")), counts["total"] - counts["with_outcome"], url),
+            ],
+            "leads_by_status": [
+                Bucket(
+                    status.value,
+                    str(status.label),
+                    lead_counts.get(status.value, 0),
+                    _url("events:lead_list", status=status.value),
+                )
+                for status in LeadStatus
+            ],
+        },
+    )
+
+
+# --- the registry --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KpiDefinition:
+    name: str
+    label: object  # lazily translated
+    description: object  # lazily translated
+    compute: Callable[[KpiScope], Kpi]
+
+
+def _definitions() -> list[KpiDefinition]:
+    return [
+        KpiDefinition(
+            "residents_signed",
+            gettext_lazy("Residents signed"),
+            gettext_lazy(
+                "Residencies signed in the period (signing date, else the day their signing event began), "
+                "by home and abroad."
+            ),
+            residents_signed,
+        ),
+        KpiDefinition(
+            "active_residents",
+            gettext_lazy("Active residents"),
+            gettext_lazy("Residencies signed by the end of the period and not ended (graduated or exited) by then."),
+            active_residents,
+        ),
+        KpiDefinition(
+            "international_strategic_partners",
+            gettext_lazy("International strategic partners"),
+            gettext_lazy(
+                "Organisations from another country than the campus's that are party to a partnership agreement "
+                "(strategic cooperation, cooperation, framework, MoU, joint development, commercialisation) "
+                "signed in the period."
+            ),
+            international_strategic_partners,
+        ),
+        KpiDefinition(
+            "agreements",
+            gettext_lazy("Agreements signed"),
+            gettext_lazy("Agreements signed in the period, by type."),
+            agreements,
+        ),
+        KpiDefinition(
+            "funding_raised",
+            gettext_lazy("Funding raised"),
+            gettext_lazy(
+                "Funding rounds announced in the period, converted into the reporting currency at the rate of "
+                "their date; rounds that cannot be converted are counted apart."
+            ),
+            funding_raised,
+        ),
+        KpiDefinition(
+            "programme_progress",
+            gettext_lazy("Programme targets on course"),
+            gettext_lazy(
+                "Share of the programmes' targets running in the period that are achieved or on track at its end."
+            ),
+            programme_progress_kpi,
+        ),
+        KpiDefinition(
+            "service_requests_answered_in_time",
+            gettext_lazy("Service requests answered in time"),
+            gettext_lazy(
+                "Share of the service requests opened in the period, answered or overdue, that were answered "
+                "by their due time."
+            ),
+            service_requests_answered_in_time,
+        ),
+        KpiDefinition(
+            "milestones",
+            gettext_lazy("Milestones"),
+            gettext_lazy("Milestones reached in the period, by kind, with their figures and the market reach."),
+            milestones,
+        ),
+        KpiDefinition(
+            "showcases",
+            gettext_lazy("Showcases"),
+            gettext_lazy("Showcases at the campus's events of the period, what came of them and the leads taken."),
+            showcases,
+        ),
+    ]
+
+
+KPIS: dict[str, KpiDefinition] = {definition.name: definition for definition in _definitions()}
+
+
+def compute_kpis(
+    user,
+    *,
+    campus=None,
+    start: datetime.date,
+    end: datetime.date,
+    field=None,
+    as_of: datetime.date | None = None,
+    names: Iterable[str] | None = None,
+) -> KpiReport:
+    """Every KPI (or those `names`) for the campus (None: the whole network the user can see), the period
+    [start, end] and the field (with the fields below it), as the records stand now or on `as_of` (then
+    `end` is clamped to as_of). Raises ValueError when start is after end."""
+    if as_of is not None and end > as_of:
+        end = as_of
+    if start > end:
+        raise ValueError("start after end")
+    scope = KpiScope(
+        user=user, campus=campus, start=start, end=end, field_ids=field_and_descendants(field), as_of=as_of
+    )
+    wanted = list(KPIS) if names is None else [name for name in KPIS if name in set(names)]
+    kpis = []
+    for name in wanted:
+        definition = KPIS[name]
+        kpi = definition.compute(scope)
+        kpi.label = str(definition.label)
+        kpi.description = str(definition.description)
+        kpis.append(kpi)
+    return KpiReport(campus=campus, start=start, end=end, field=field, as_of=as_of, kpis=kpis)
