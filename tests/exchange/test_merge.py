@@ -3,10 +3,12 @@ moved row; who may merge; what is refused (and then nothing changes)."""
 
 from __future__ import annotations
 
+import datetime
 from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from biocampus.accounts.choices import Role
 from biocampus.accounts.models import Membership
@@ -18,7 +20,10 @@ from biocampus.directory.dedupe import merge_preview
 from biocampus.directory.models import Organization
 from biocampus.directory.services import links_to_organizations, organization_merge
 from biocampus.events.choices import ParticipationRole
+from biocampus.events.models import Lead
+from biocampus.intake.models import Application, Decision
 from biocampus.progress.models import FundingInvestment
+from biocampus.servicedesk.models import ServiceCentre, ServiceRequest
 from tests.factories import (
     AgreementFactory,
     CampusFactory,
@@ -34,6 +39,7 @@ from tests.factories import (
     ParticipationFactory,
     PersonFactory,
     ProgrammeFactory,
+    ProvenanceFactory,
     ResidencyFactory,
     ShowcaseFactory,
     TargetFactory,
@@ -41,6 +47,41 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+def _operations_links(campus, event, merge) -> dict:
+    """Links of the campus-operations records: leads, an application and its decision, a service centre run
+    by the organisation and a request of it."""
+
+    def make(model, **values):
+        return model.objects.create(provenance=ProvenanceFactory(), **values)
+
+    application = make(Application, campus=campus, reference="APP-MERGE-1", company_name="Teddy", stage="idea",
+                       contact_name="Ana", contact_email="ana@example.org", summary="Assays", organization=merge)  # fmt: skip
+    centre = make(ServiceCentre, campus=campus, name="Certification centre", operator=merge)
+    return {
+        "lead": make(Lead, event=event, organization=merge),
+        "lead_taken": make(Lead, event=event, prospect_name="Prospect", taken_by=merge),
+        "application": application,
+        "decision": make(
+            Decision,
+            application=application,
+            outcome="accept",
+            reasons="Fits",
+            organization=merge,
+            decided_at=timezone.now(),
+        ),  # fmt: skip
+        "centre": centre,
+        "service_request": make(
+            ServiceRequest,
+            reference="SR-MERGE-1",
+            campus=campus,
+            centre=centre,
+            organization=merge,
+            subject="Help",
+            due_at=timezone.now() + datetime.timedelta(days=1),
+        ),  # fmt: skip
+    }
 
 
 @pytest.fixture
@@ -85,6 +126,7 @@ def pair(users, campus_a, resident_org, partner_org):
         membership=MembershipFactory(
             user=UserFactory(username="teddy_member"), campus=campus_a, role=Role.RESIDENT_MEMBER, organization=merge
         ),
+        **_operations_links(campus_a, event, merge),
     )
     return SimpleNamespace(keep=keep, merge=merge, links=links, event=event, fields=(field_a, field_b))
 
@@ -117,6 +159,12 @@ def test_every_link_moves_to_the_kept_organisation_with_history(pair, users, par
     assert links.investment.investor == keep
     links.membership.refresh_from_db()
     assert links.membership.organization == keep
+    for row, name in ((links.lead, "organization"), (links.lead_taken, "taken_by"), (links.application, "organization"),
+                      (links.decision, "organization"), (links.centre, "operator"),
+                      (links.service_request, "organization")):  # fmt: skip
+        row.refresh_from_db()
+        assert getattr(row, name) == keep, row
+        assert row.history.first().history_change_reason == reason, row
     assert list(links.programme.organizations.order_by("name")) == [partner_org, keep]
     assert links.programme.history.first().history_user == users.campus_admin
     assert set(keep.fields.all()) == set(pair.fields)
