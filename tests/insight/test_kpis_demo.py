@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import io
 
 import pytest
 from django.core.management import call_command
@@ -18,7 +19,7 @@ YEAR_2020 = {"start": datetime.date(2020, 1, 1), "end": datetime.date(2020, 12, 
 
 @pytest.fixture
 def report_2020(db):
-    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("load_demo", stdout=io.StringIO())
     superuser = UserFactory(is_superuser=True)
     return compute_kpis(superuser, campus=Campus.objects.get(slug="icampus-wuxi"), **YEAR_2020)
 
@@ -45,7 +46,7 @@ def test_chic_health_reaches_470_hospitals(report_2020):
 
 
 def test_every_kpi_is_computed(report_2020):
-    print(report_2020.values())
-    for kpi in report_2020.kpis:
-        print(kpi.name, kpi.value, {k: [(b.key, b.value) for b in v] for k, v in kpi.breakdowns.items()})
-    assert set(report_2020.values()) >= {"residents_signed", "showcases", "funding_raised"}
+    values = report_2020.values()
+    assert values["agreements"] >= 5  # the story's agreements dated in 2020, by their own date or the CIIE's
+    assert values["milestones"] >= 5
+    assert values["showcases"] >= 5  # the residents showcased at AstraZeneca's 3rd CIIE booth
