@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "insight"
-urlpatterns: list = []
+urlpatterns = [
+    path("insight/", views.dashboard, name="dashboard"),
+    path("insight/graph/", views.graph_page, name="graph"),
+    path("insight/graph.json", views.graph_data, name="graph_data"),
+]
