@@ -86,6 +86,7 @@ class Table:
     headings: list[str]
     rows: list[list]  # cells: str, int, Decimal or datetime.date
     empty: str = ""
+    weights: tuple[float, ...] = ()  # relative column widths on paper (equal when empty)
 
 
 @dataclass
@@ -180,6 +181,7 @@ def gather(
             ],
             rows=[_resident_row(residency) for residency in residencies],
             empty=_("No resident signed in this year."),
+            weights=(3, 2, 1.6, 1.3, 1.4, 2.2),
         )
         step("agreements")
         agreements = _agreements_signed(user, campus, start, end)
@@ -188,6 +190,7 @@ def gather(
             headings=[_("Title"), _("Type"), _("Parties"), _("Signed on"), _("Place")],
             rows=[_agreement_row(agreement) for agreement in agreements],
             empty=_("No agreement signed in this year."),
+            weights=(3.5, 1.6, 2.8, 1.3, 1.3),
         )
         step("milestones")
         milestones = _milestones(user, campus, start, end)
@@ -196,6 +199,7 @@ def gather(
             headings=[_("Organisation"), _("Title"), _("Kind"), _("Value"), _("Unit"), _("Date")],
             rows=[_milestone_row(milestone) for milestone in milestones],
             empty=_("No milestone in this year."),
+            weights=(2.2, 3, 1.7, 1.1, 1.1, 1.2),
         )
         step("charts")
         content.charts = _charts(residencies, agreements)

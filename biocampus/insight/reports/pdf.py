@@ -95,8 +95,8 @@ def _record_table(table: ContentTable, styles, width: float) -> list:
         return [*flowables, Paragraph(escape(table.empty), styles["body"])]
     rows = [[Paragraph(escape(h), styles["head"]) for h in table.headings]]
     rows += [[_para(cell, styles) for cell in row] for row in table.rows]
-    count = len(table.headings)
-    return [*flowables, _table(rows, [width / count] * count, styles)]
+    weights = table.weights or (1,) * len(table.headings)
+    return [*flowables, _table(rows, [width * weight / sum(weights) for weight in weights], styles)]
 
 
 def _chart(chart: Chart, width: float, font: str) -> Drawing:
