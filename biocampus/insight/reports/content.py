@@ -24,6 +24,7 @@ from biocampus.agreements.models import Agreement
 from biocampus.campuses.choices import SIGNED_STATUSES
 from biocampus.campuses.models import Campus, Residency
 from biocampus.core.choices import DatePrecision
+from biocampus.insight.kpis import compute_kpis
 from biocampus.progress.models import Milestone
 
 LANGUAGES = ("en", "zh-hans")
@@ -162,7 +163,7 @@ def gather(
                 "description": _("Description"),
                 "charts": _("Charts"),
                 "page": _("Page"),
-                "kpis_missing": _("The key figures are not available in this version."),
+                "kpis_missing": _("No key figure for this campus and year."),
             },
         )
         step("kpis")
@@ -207,13 +208,8 @@ def gather(
 
 
 def _kpi_rows(user, campus, start, end) -> list[KpiRow]:
-    # The KPI module is the one definition of each figure; read it only if this version has it.
-    from biocampus.insight import kpis as kpi_module
-
-    compute = getattr(kpi_module, "compute_kpis", None)
-    if compute is None:
-        return []
-    report = compute(user, campus=campus, start=start, end=end)
+    # The KPI module is the one definition of each figure: the report shows them as the dashboard does.
+    report = compute_kpis(user, campus=campus, start=start, end=end)
     return [
         KpiRow(
             label=str(kpi.label),
