@@ -116,6 +116,12 @@ class DashboardFilterForm(InsightFilterForm):
 
 class GraphFilterForm(InsightFilterForm):
     def __init__(self, data, **kwargs):
+        # Unset filters mean every kind of tie over all time (a bound form ignores `initial`).
+        data = data.copy()
+        if not data.getlist("types"):
+            data.setlist("types", list(ecosystem.EDGE_TYPES))
+        if not (data.get("preset") or data.get("from") or data.get("to")):
+            data["preset"] = ALL_TIME
         super().__init__(data, **kwargs)
         labels = ecosystem.edge_type_labels()
         self.fields["types"] = forms.MultipleChoiceField(
@@ -123,13 +129,11 @@ class GraphFilterForm(InsightFilterForm):
             required=False,
             choices=[(t, labels[t]) for t in ecosystem.EDGE_TYPES],
             widget=forms.CheckboxSelectMultiple,
-            initial=list(ecosystem.EDGE_TYPES),
         )
         self.fields["center"] = forms.UUIDField(required=False, widget=forms.HiddenInput)
         self.fields["depth"] = forms.TypedChoiceField(
             label=_("Depth"), required=False, coerce=int, empty_value=1, choices=[(1, "1"), (2, "2")]
         )
-        self.fields["preset"].initial = ALL_TIME
 
     def clean_center(self):
         public_id = self.cleaned_data["center"]

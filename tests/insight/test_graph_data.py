@@ -253,3 +253,11 @@ def test_the_cap_keeps_the_centre(users, large_network):
     assert (
         data["shown_nodes"] == 10 and data["total_nodes"] == 301
     )  # the hub, its 300 partners (paired among themselves)
+
+
+def test_an_unfiltered_graph_page_offers_every_tie_over_all_time(users, network):
+    body = _client(users.campus_admin).get("/insight/graph/").content.decode()
+    for edge_type in ecosystem.EDGE_TYPES:
+        assert f'value="{edge_type}"' in body
+    assert body.count("checked") >= 3
+    assert '<option value="all_time" selected>' in body

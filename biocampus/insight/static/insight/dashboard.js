@@ -16,16 +16,23 @@
   }
 
   function barOption(chart) {
-    var horizontal = chart.buckets.length > 8 && !/by_month|by_year/.test(chart.id);
     var labels = chart.buckets.map(function (b) { return b.label; });
+    var longest = labels.reduce(function (n, label) { return Math.max(n, label.length); }, 0);
+    var timeline = /by-month|by-year/.test(chart.id);
+    // Many or long names read better down the side than squeezed under the bars.
+    var horizontal = !timeline && (chart.buckets.length > 6 || longest > 14);
     var data = chart.buckets.map(function (b) {
       return { value: b.value, url: b.url, display: b.display };
     });
-    var categoryAxis = { type: "category", data: labels, axisLabel: { interval: horizontal ? 0 : "auto", hideOverlap: true } };
+    var categoryAxis = {
+      type: "category",
+      data: labels,
+      axisLabel: horizontal ? { interval: 0, width: 140, overflow: "truncate" } : { hideOverlap: true }
+    };
     var valueAxis = { type: "value" };
     return {
       color: palette,
-      grid: { left: horizontal ? 130 : 50, right: 20, top: 20, bottom: 40, containLabel: false },
+      grid: { left: horizontal ? 150 : 50, right: 20, top: 20, bottom: 40, containLabel: false },
       tooltip: {
         trigger: "item",
         formatter: function (p) { return p.name + ": " + (p.data.display || p.value); }
@@ -40,10 +47,11 @@
     return {
       color: palette,
       tooltip: { trigger: "item", formatter: function (p) { return p.name + ": " + p.data.display + " (" + p.percent + "%)"; } },
-      legend: { bottom: 0 },
+      legend: { bottom: 0, type: "scroll" },
       series: [{
         type: "pie",
         radius: ["35%", "65%"],
+        label: { show: false },
         cursor: "pointer",
         data: chart.buckets.map(function (b) {
           return { name: b.label, value: b.value, url: b.url, display: b.display };

@@ -16,9 +16,11 @@
     note.textContent = data.note;
     var large = data.layout === "none";
     var labelled = large ? 40 : data.nodes.length;  // nodes arrive best connected first
+    // Thousands of nodes on one screen: smaller dots, so that the best connected stand out.
+    var shrink = large ? Math.min(1, Math.sqrt(800 / data.nodes.length)) : 1;
     var nodes = data.nodes.map(function (n, i) {
       var node = {
-        id: n.id, name: n.name, value: n.degree, category: n.category, symbolSize: n.symbolSize,
+        id: n.id, name: n.name, value: n.degree, category: n.category, symbolSize: Math.max(2, n.symbolSize * shrink),
         url: n.url, country: n.country, kindLabel: (data.categories[n.category] || {}).name || n.kind
       };
       if (large) { node.x = n.x; node.y = n.y; }
@@ -45,7 +47,7 @@
       series: [{
         type: "graph",
         layout: large ? "none" : "force",
-        force: { repulsion: 120, edgeLength: [40, 120], gravity: 0.08, layoutAnimation: false },
+        force: { repulsion: 400, edgeLength: [80, 220], gravity: 0.05, layoutAnimation: false },
         data: nodes,
         links: links,
         categories: data.categories,
@@ -53,7 +55,6 @@
         draggable: !large,
         progressive: 2000,
         progressiveThreshold: 3000,
-        large: large,
         cursor: "pointer",
         label: { show: false, position: "right", fontSize: 11 },
         labelLayout: { hideOverlap: true },
