@@ -244,3 +244,14 @@ def test_an_existing_file_is_replaced_whole(campus, tmp_path):
     run("--campus", "bio-park", "--year", "2021", "--format", "pdf", "--out", str(out))
     assert out.read_bytes().startswith(b"%PDF")
     assert [path.name for path in tmp_path.iterdir()] == ["report.pdf"]
+
+
+@pytest.mark.django_db
+def test_a_year_without_records_still_makes_a_report(campus, tmp_path):
+    pdf, xlsx = tmp_path / "r.pdf", tmp_path / "r.xlsx"
+    run("--campus", "bio-park", "--year", "2010", "--format", "pdf", "--out", str(pdf))
+    run("--campus", "bio-park", "--year", "2010", "--format", "xlsx", "--out", str(xlsx))
+    flat = " ".join(pdf_text(pdf).split())
+    assert "No resident signed in this year." in flat and "No agreement signed in this year." in flat
+    workbook = openpyxl.load_workbook(xlsx)
+    assert [sheet.max_row for sheet in workbook.worksheets[1:]] == [1, 1, 1]  # headers only
