@@ -4,11 +4,13 @@ Run them alone with `make e2e`; `make test` runs them with the rest of the suite
 """
 
 import contextlib
+import importlib
 import io
 import os
 from pathlib import Path
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.management import call_command
 from playwright.sync_api import Error as PlaywrightError
 
@@ -39,11 +41,16 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture
-def demo_campus(django_db_serialized_rollback, transactional_db, live_server):
+def demo_campus(transactional_db, live_server):
     """The demo campus, in the database the live server reads (a transactional one: the server
-    runs in another thread and must see committed rows). Serialized rollback puts back, after each
-    browser test, what the migrations wrote (the field taxonomy), which the flush would otherwise lose
-    for the next test."""
+    runs in another thread and must see committed rows).
+
+    A transactional test ends with a flush, which also empties the field taxonomy that a data migration
+    wrote; the demo needs it, so it is put back first (the migration's own, idempotent function).
+    Django's serialized rollback cannot do this here: Playwright's event loop gives these tests a
+    connection object of their own, which lacks the serialized copy."""
+    taxonomy = importlib.import_module("biocampus.directory.migrations.0002_field_taxonomy")
+    taxonomy.create_fields(django_apps, None)
     call_command("load_demo", stdout=io.StringIO())
     return live_server
 
