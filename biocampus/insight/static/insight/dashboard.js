@@ -10,6 +10,13 @@
   var palette = ["#0b7a5a", "#3c5aa6", "#d98c1f", "#8a3ca6", "#1f9bd9", "#b00020", "#5a8a00", "#777777"];
   var drawn = [];
 
+  // Tooltips are HTML: labels come from records people typed in, so they are escaped first.
+  function escape(text) {
+    return String(text).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  }
+
   function openUrl(params) {
     var url = params && params.data && params.data.url;
     if (url && url.charAt(0) === "/" && url.charAt(1) !== "/") window.location.href = url;
@@ -35,7 +42,7 @@
       grid: { left: horizontal ? 150 : 50, right: 20, top: 20, bottom: 40, containLabel: false },
       tooltip: {
         trigger: "item",
-        formatter: function (p) { return p.name + ": " + (p.data.display || p.value); }
+        formatter: function (p) { return escape(p.name) + ": " + escape(p.data.display || p.value); }
       },
       xAxis: horizontal ? valueAxis : categoryAxis,
       yAxis: horizontal ? Object.assign({}, categoryAxis, { inverse: true }) : valueAxis,
@@ -46,7 +53,7 @@
   function pieOption(chart) {
     return {
       color: palette,
-      tooltip: { trigger: "item", formatter: function (p) { return p.name + ": " + p.data.display + " (" + p.percent + "%)"; } },
+      tooltip: { trigger: "item", formatter: function (p) { return escape(p.name) + ": " + escape(p.data.display) + " (" + p.percent + "%)"; } },
       legend: { bottom: 0, type: "scroll" },
       series: [{
         type: "pie",

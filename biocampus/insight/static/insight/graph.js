@@ -12,6 +12,13 @@
                  "#333333", "#5a8a00", "#00838f", "#795548", "#9e9e9e"];
   var edgeColours = { agreements: "#3c5aa6", residencies: "#0b7a5a", funding: "#d98c1f" };
 
+  // Tooltips are HTML: names typed in by people are escaped before they go in.
+  function escape(text) {
+    return String(text).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  }
+
   function draw(data) {
     note.textContent = data.note;
     var large = data.layout === "none";
@@ -21,7 +28,7 @@
     var nodes = data.nodes.map(function (n, i) {
       var node = {
         id: n.id, name: n.name, value: n.degree, category: n.category, symbolSize: Math.max(2, n.symbolSize * shrink),
-        url: n.url, country: n.country, kindLabel: (data.categories[n.category] || {}).name || n.kind
+        url: n.url, country: n.country, nameZh: n.name_zh, kindLabel: (data.categories[n.category] || {}).name || n.kind
       };
       if (large) { node.x = n.x; node.y = n.y; }
       if (i < labelled || n.center) node.label = { show: true };
@@ -38,8 +45,8 @@
       animation: false,
       tooltip: {
         formatter: function (p) {
-          if (p.dataType === "edge") return p.data.typeLabel + " × " + p.data.value;
-          return p.data.name + "<br>" + p.data.kindLabel + (p.data.country ? " · " + p.data.country : "") +
+          if (p.dataType === "edge") return escape(p.data.typeLabel) + " × " + p.data.value;
+          return escape(p.data.name) + (p.data.nameZh ? " · " + escape(p.data.nameZh) : "") + "<br>" + escape(p.data.kindLabel) + (p.data.country ? " · " + escape(p.data.country) : "") +
             "<br>" + p.data.value;
         }
       },
