@@ -901,6 +901,11 @@ class KpiDefinition:
     description: object  # lazily translated
     compute: Callable[[KpiScope], Kpi]
 
+    @property
+    def function(self) -> Callable[[KpiScope], Kpi]:
+        """The KPI's function (the contract's name for `compute`)."""
+        return self.compute
+
 
 def _definitions() -> list[KpiDefinition]:
     return [
