@@ -47,9 +47,22 @@ def test_the_dashboard_and_the_graph_draw(logged_in_page: Page, live_server, out
         README_SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=README_SCREENSHOT, full_page=True)
 
-    # A card opens the records behind it.
-    page.locator("#kpi-residents_signed a").click()
+    # A bar opens the records behind it: click the middle of November 2020's bar.
+    chart = page.locator('[data-chart="chart-residents-signed-by-month"]')
+    x, y = chart.evaluate(
+        """element => {
+            const instance = echarts.getInstanceByDom(element);
+            const value = instance.getOption().series[0].data[0].value;
+            return instance.convertToPixel({xAxisIndex: 0, yAxisIndex: 0}, [0, value / 2]);
+        }"""
+    )
+    box = chart.bounding_box()
+    page.mouse.click(box["x"] + x, box["y"] + y)
     page.wait_for_url(re.compile(r"/residencies/"))
+    page.go_back()
+    # And so does a card.
+    page.locator("#kpi-agreements a").click()
+    page.wait_for_url(re.compile(r"/agreements/"))
 
     page.goto(f"{live_server.url}/insight/graph/?campus=all")
     expect(page.locator("#graph-note")).to_contain_text("organisations")
