@@ -85,7 +85,6 @@ class EventDetailView(RecordDetailView):
 class EventFormView(RecordFormView):
     model = Event
     form_class = EventForm
-    template_name = "events/event_form.html"
     formset_classes = {"showcases": ShowcaseFormSet, "participations": ParticipationFormSet}
 
     def selector(self, user):
