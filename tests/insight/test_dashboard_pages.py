@@ -206,3 +206,18 @@ def test_the_query_count_does_not_grow_with_the_records(users, world):
     # (the bigger world has funding rounds in currencies the smaller one had not reached).
     assert len(large) <= len(small) + 3
     assert len(large) < 80
+
+
+def test_text_from_the_records_is_escaped_in_tables_and_chart_data(users, campus_a):
+    from tests.factories import FieldFactory, OrganizationFactory, ResidencyFactory
+
+    field = FieldFactory(name="<script>alert(1)</script>")
+    organization = OrganizationFactory(name="Escaped Bio")
+    organization.fields.add(field)
+    ResidencyFactory(organization=organization, campus=campus_a, signed_on=datetime.date(2020, 3, 3), moved_in_on=None)
+    response = _client(users.campus_admin).get(URL, {"campus": "campus-a", **YEAR_2020})
+    body = response.content.decode()
+    assert "<script>alert(1)</script>" not in body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body  # the fallback table
+    labels = [b["label"] for b in _charts(response)["chart-residents-signed-by-field"]["buckets"]]
+    assert "<script>alert(1)</script>" in labels  # json_script escaped it in the page, JSON gives it back
