@@ -51,3 +51,47 @@ def current_campus_for(request) -> CampusChoice:
     current = next((c for c in available if c.slug == wanted), available[0] if available else None)
     request._campus_choice = CampusChoice(current=current, available=available)
     return request._campus_choice
+
+
+def residencies_filtered(residencies: QuerySet[Residency], params) -> QuerySet[Residency]:
+    """The residency list's filters, from a GET query (so that a KPI's number links to exactly the rows
+    behind it): status, signed=1 (signed, resident, graduated or exited), campus (slug), country (code, or
+    "unknown"), field (code, with its sub-fields), signed_from / signed_to (the signing date: signed_on,
+    else the first day of the event it was signed at). A malformed value filters nothing."""
+    import datetime
+
+    from django.db.models.functions import Coalesce
+
+    from biocampus.directory.models import Field
+
+    from .choices import SIGNED_STATUSES
+
+    if params.get("status"):
+        residencies = residencies.filter(status=params["status"])
+    if params.get("signed") == "1":
+        residencies = residencies.filter(status__in=SIGNED_STATUSES)
+    if params.get("campus"):
+        residencies = residencies.filter(campus__slug=params["campus"])
+    country = params.get("country", "")
+    if country:
+        residencies = residencies.filter(organization__country="" if country == "unknown" else country.upper())
+    if params.get("field"):
+        wanted = set(Field.objects.filter(slug=params["field"]).values_list("pk", flat=True))
+        frontier = set(wanted)
+        while frontier:  # the taxonomy is a shallow tree: a query per level
+            frontier = set(Field.objects.filter(parent__in=frontier).values_list("pk", flat=True)) - wanted
+            wanted |= frontier
+        residencies = residencies.filter(organization__fields__in=wanted).distinct()
+    bounds = {}
+    for name in ("signed_from", "signed_to"):
+        try:
+            bounds[name] = datetime.date.fromisoformat(params.get(name, ""))
+        except ValueError:
+            continue
+    if bounds:
+        residencies = residencies.annotate(signed_date=Coalesce("signed_on", "signed_at__starts_on"))
+        if "signed_from" in bounds:
+            residencies = residencies.filter(signed_date__gte=bounds["signed_from"])
+        if "signed_to" in bounds:
+            residencies = residencies.filter(signed_date__lte=bounds["signed_to"])
+    return residencies

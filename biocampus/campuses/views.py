@@ -105,8 +105,7 @@ class ResidencyListView(RecordListView):
 
     def selector(self, user):
         residencies = selectors.residencies_for(user).select_related("signed_at")
-        status = self.request.GET.get("status")
-        return residencies.filter(status=status) if status else residencies
+        return selectors.residencies_filtered(residencies, self.request.GET)
 
 
 class ResidencyDetailView(RecordDetailView):

@@ -478,8 +478,27 @@ def residents_signed(scope: KpiScope) -> Kpi:
     Breakdowns: home_abroad, by_month, by_year, by_country, by_field (an organisation in two fields counts
     in both, so by_field may add up to more than the total)."""
     rows = signed_residencies(scope)
-    url = _url("campuses:residency_list")
+    base = {"campus": getattr(scope.campus, "slug", ""), "signed": "1"}
+    url = _url("campuses:residency_list", **base, signed_from=scope.start, signed_to=scope.end)
     signed = list(rows.values_list("signed_date", "organization__country"))
+
+    def period_url(key: str) -> str:
+        """The residency list of one month ("YYYY-MM") or year ("YYYY") of the period."""
+        first = datetime.date(int(key[:4]), int(key[5:7]) if len(key) > 4 else 1, 1)
+        last = (
+            (first + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+            if len(key) > 4
+            else datetime.date(first.year, 12, 31)
+        )
+        return _url(
+            "campuses:residency_list", **base, signed_from=max(first, scope.start), signed_to=min(last, scope.end)
+        )
+
+    def linked(buckets: list[Bucket], url_of) -> list[Bucket]:
+        for bucket in buckets:
+            bucket.url = url_of(bucket.key)
+        return buckets
+
     return Kpi(
         "residents_signed",
         "",
@@ -489,10 +508,12 @@ def residents_signed(scope: KpiScope) -> Kpi:
         url=url,
         breakdowns={
             "home_abroad": _home_abroad(rows, url),
-            "by_month": _period_buckets(_tally(day.strftime("%Y-%m") for day, _c in signed), url),
-            "by_year": _period_buckets(_tally(str(day.year) for day, _c in signed), url),
-            "by_country": _by_country((country for _d, country in signed), url),
-            "by_field": _by_field(rows, "organization", url),
+            "by_month": linked(_period_buckets(_tally(day.strftime("%Y-%m") for day, _c in signed), url), period_url),
+            "by_year": linked(_period_buckets(_tally(str(day.year) for day, _c in signed), url), period_url),
+            "by_country": linked(
+                _by_country((country for _d, country in signed), url), lambda key: f"{url}&country={key}"
+            ),
+            "by_field": linked(_by_field(rows, "organization", url), lambda key: f"{url}&field={key}"),
         },
     )
 

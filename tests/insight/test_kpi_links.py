@@ -1,0 +1,34 @@
+"""A KPI's number links to exactly the records behind it: the residency list, filtered the same way."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import re
+
+import pytest
+from django.core.management import call_command
+
+from biocampus.campuses.models import Campus
+from biocampus.insight.kpis import compute_kpis
+
+pytestmark = pytest.mark.django_db
+
+
+def _rows_listed(client, url: str) -> int:
+    page = client.get(url).content.decode()
+    return int(re.search(r"(\d+) records?", page).group(1))
+
+
+def test_residents_signed_and_its_breakdowns_link_to_lists_of_as_many_rows(client, django_user_model):
+    call_command("load_demo", stdout=io.StringIO())
+    campus, demo = Campus.objects.get(slug="icampus-wuxi"), django_user_model.objects.get(username="demo")
+    report = compute_kpis(demo, campus=campus, start=datetime.date(2020, 1, 1), end=datetime.date(2020, 12, 31))
+    kpi = report.get("residents_signed")
+    client.force_login(demo)
+
+    assert kpi.value >= 12
+    assert _rows_listed(client, kpi.url) == kpi.value
+    for key in ("by_month", "by_country", "by_field"):
+        for bucket in kpi.breakdowns[key]:
+            assert _rows_listed(client, bucket.url) == bucket.value, (key, bucket)
