@@ -314,6 +314,17 @@ def campus_team(campus) -> models.QuerySet:
     ).distinct()
 
 
+def campuses_reportable_by(user: User | None) -> models.QuerySet:
+    """The campuses whose whole-campus reports (dashboard downloads, reports for government partners)
+    `user` may have: those whose every record it reads. A resident member reads only its own share, so a
+    campus-wide report is not for it."""
+    from biocampus.campuses.models import Campus
+
+    access = access_for(user)
+    campuses = Campus.objects.select_related("organization")
+    return campuses if access.is_superuser else campuses.filter(pk__in=access.reader_campuses)
+
+
 def campuses_editable_by(user: User | None) -> models.QuerySet:
     from biocampus.campuses.models import Campus
 

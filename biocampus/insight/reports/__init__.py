@@ -7,7 +7,9 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from .content import LANGUAGES, STEPS, ReportContent, campuses_reportable_by, find_campus, gather, system_reader
+from biocampus.accounts.permissions import campuses_reportable_by
+
+from .content import LANGUAGES, STEPS, ReportContent, find_campus, gather, system_reader
 
 FORMATS = {
     "pdf": "application/pdf",

@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from biocampus.accounts.models import User
-from biocampus.accounts.permissions import Access, access_for, visible
+from biocampus.accounts.permissions import Access, visible
 from biocampus.agreements.choices import SIGNED_AGREEMENT_STATUSES
 from biocampus.agreements.models import Agreement
 from biocampus.campuses.choices import SIGNED_STATUSES
@@ -38,19 +38,6 @@ def system_reader() -> User:
     user = User(username="system", is_superuser=True, is_active=True)
     user._biocampus_access = Access(is_superuser=True, has_membership=True)
     return user
-
-
-def campuses_reportable_by(user):
-    """The campuses whose whole-campus report `user` may have: where it reads every record of the campus.
-
-    Campus admins, staff, partner and government viewers read a campus's records campus-wide; a resident
-    member reads only its own organisation's share, so a campus-wide report is not for it.
-    """
-    access = access_for(user)
-    campuses = Campus.objects.select_related("organization")
-    if access.is_superuser:
-        return campuses
-    return campuses.filter(pk__in=access.reader_campuses)
 
 
 def find_campus(value: str) -> Campus | None:

@@ -6,9 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from biocampus.accounts.permissions import campuses_reportable_by
 from biocampus.insight.models import ReportRun
-
-from .content import campuses_reportable_by
 
 
 class ReportForm(forms.Form):
