@@ -3,7 +3,7 @@
 from django import template
 from django.apps import apps
 
-from biocampus.accounts.permissions import can_add
+from biocampus.accounts.permissions import can_add, campuses_reportable_by
 
 register = template.Library()
 
@@ -13,3 +13,9 @@ def may_add(user, model_label: str) -> bool:
     """`{% if user|may_add:"intake.application" %}`: whether the user may add such records at some campus
     (to decide whether to offer a link)."""
     return can_add(user, apps.get_model(model_label))
+
+
+@register.filter
+def may_report(user) -> bool:
+    """Whether to offer campus-wide reports: the user reads every record of some campus."""
+    return campuses_reportable_by(user).exists()
