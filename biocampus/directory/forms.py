@@ -7,13 +7,14 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from biocampus.accounts.permissions import visible
 from biocampus.campuses.choices import ResidencyStatus
 from biocampus.campuses.models import Campus
-from biocampus.core.forms import RecordForm, UserFormMixin
+from biocampus.core.forms import DateInput, RecordForm, UserFormMixin
 from biocampus.core.text import clean_text
 
 from .choices import OrganizationKind
@@ -167,6 +168,20 @@ class DirectoryFilterForm(UserFormMixin, forms.Form):
         label=_("Campus"), queryset=Campus.objects.select_related("organization"), to_field_name="slug", required=False
     )
     status = forms.MultipleChoiceField(label=_("Residency status"), choices=ResidencyStatus.choices, required=False)
+    as_of = forms.DateField(
+        label=_("As of"),
+        required=False,
+        widget=DateInput,
+        input_formats=["%Y-%m-%d"],
+        error_messages={"invalid": _("Enter the “as of” date as YYYY-MM-DD.")},
+        help_text=_("Show the directory as it stood at the end of that day, from the change history."),
+    )
 
     def clean_q(self):
         return self.cleaned_data["q"].replace("\x00", "").strip()
+
+    def clean_as_of(self):
+        as_of = self.cleaned_data["as_of"]
+        if as_of is not None and as_of > timezone.localdate():
+            raise ValidationError(_("The “as of” date cannot be in the future."), code="future")
+        return as_of

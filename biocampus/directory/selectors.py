@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
 from django_countries import countries
 
-from biocampus.accounts.permissions import visible
+from biocampus.accounts.permissions import access_for, visible
 from biocampus.campuses.choices import ResidencyStatus
 from biocampus.campuses.models import Campus, Residency
 
@@ -153,3 +156,106 @@ def people_for(user, *, q: str = "", organization: Organization | None = None) -
     if organization is not None:
         people = people.filter(organization=organization)
     return search_records(people, q, ("name", "name_zh", "title"))
+
+
+# The directory as of a date: the organisations as they stood then, read from their change history.
+# Only what the history of Organization holds is filtered on (search, kind, country); residencies and
+# fields are left out of this mode (the page says so) rather than mixing today's links with past rows.
+
+
+def as_of_moment(as_of: datetime.date) -> datetime.datetime:
+    """The end of `as_of` in the project's time zone: changes made that day count."""
+    return timezone.make_aware(datetime.datetime.combine(as_of, datetime.time.max))
+
+
+def _organizations_then(user, as_of: datetime.date):
+    """Organisation rows as they stood at the end of `as_of`, those the user may read. Ones deleted since
+    are kept (they were readable to every member, as every organisation is); a user who may read no
+    organisation today reads none then either."""
+    access = access_for(user)
+    # Organization.history.as_of() would turn each row into an Organization, fetching the fields left out
+    # of the history (search_text) one query per row: read the history rows themselves instead.
+    rows = Organization.history.filter(history_date__lte=as_of_moment(as_of)).latest_of_each().exclude(history_type="-")
+    if access.is_superuser:
+        return rows
+    if not access.has_membership:
+        return rows.none()
+    readable_now = visible(Organization.objects.all(), user).values("pk")
+    deleted_since = ~Q(id__in=Organization.objects.values("pk"))
+    return rows.filter(Q(id__in=readable_now) | deleted_since)
+
+
+def _filtered_then(rows, *, kind=None, country=None, skip=None):
+    if kind and skip != "kind":
+        rows = rows.filter(kind__in=kind)
+    if country and skip != "country":
+        rows = rows.filter(country__in=country)
+    return rows
+
+
+def organizations_as_of(
+    user, *, as_of: datetime.date, q: str = "", kind: list[str] | None = None, country: list[str] | None = None
+):
+    """The directory's rows as they stood at the end of `as_of`: history rows, whose `id` is the
+    organisation's. Pair with mark_still_existing() for the page shown."""
+    rows = _filtered_then(_organizations_then(user, as_of), kind=kind, country=country)
+    return _searched_then(rows, q).order_by("name", "id")
+
+
+def _searched_then(rows, q: str):
+    """History rows keep no `search_text` (it is derived, and left out of the history): match each term
+    in the names and city of then instead."""
+    return search_records(rows, q, HISTORICAL_SEARCH_FIELDS) if q else rows
+
+
+HISTORICAL_SEARCH_FIELDS = ("name", "name_zh", "city")
+
+
+def mark_still_existing(organizations) -> list:
+    """A page of organizations_as_of() as a list, each row with `still_exists` and, if it does, the `url`
+    of its page today (one query)."""
+    organizations = list(organizations)
+    existing = set(Organization.objects.filter(pk__in=[o.id for o in organizations]).values_list("pk", flat=True))
+    for organization in organizations:
+        organization.still_exists = organization.id in existing
+        organization.url = (
+            reverse("directory:organization_detail", kwargs={"public_id": organization.public_id})
+            if organization.still_exists
+            else ""
+        )
+    return organizations
+
+
+def directory_facets_as_of(
+    user, *, as_of: datetime.date, q: str = "", kind=None, country=None
+) -> dict[str, list[FacetValue]]:
+    """The kind and country facets, counted on the values of the organisations at the end of `as_of`."""
+    base = _searched_then(_organizations_then(user, as_of), q)
+
+    def scoped(skip):
+        return _filtered_then(base, kind=kind, country=country, skip=skip).order_by()
+
+    selected_kind = set(kind or [])
+    selected_country = {str(c) for c in country or []}
+    kind_labels = dict(OrganizationKind.choices)
+    return {
+        "kind": [
+            FacetValue(
+                row["kind"], str(kind_labels.get(row["kind"], row["kind"])), row["n"], row["kind"] in selected_kind
+            )
+            for row in scoped("kind").values("kind").annotate(n=Count("id")).order_by("-n", "kind")
+        ],
+        "country": [
+            FacetValue(
+                row["country"],
+                countries.name(row["country"]) or row["country"],
+                row["n"],
+                row["country"] in selected_country,
+            )
+            for row in scoped("country")
+            .exclude(country="")
+            .values("country")
+            .annotate(n=Count("id"))
+            .order_by("-n", "country")[:30]
+        ],
+    }

@@ -13,8 +13,11 @@ from .forms import DirectoryFilterForm, OrganizationForm, PersonForm
 from .models import Organization, Person
 from .selectors import (
     directory_facets,
+    directory_facets_as_of,
+    mark_still_existing,
     organization_detail_for,
     organization_suggestions,
+    organizations_as_of,
     organizations_for,
     people_for,
 )
@@ -25,22 +28,40 @@ PAGE_SIZE = 50
 
 @require_GET
 def organization_list(request):
-    """The directory: search, facets, one page of results. htmx swaps only the results and facets."""
+    """The directory: search, facets, one page of results. htmx swaps only the results and facets.
+    With `as_of`, the directory as it stood at the end of that day, from the change history."""
     form = DirectoryFilterForm(request.GET or None, user=request.user)
     filters = {}
     if form.is_bound and form.is_valid():
         filters = {key: value for key, value in form.cleaned_data.items() if value not in (None, "", [])}
-    organizations = organizations_for(request.user, **filters)
+    as_of = filters.pop("as_of", None)
+    if as_of is None:
+        organizations = organizations_for(request.user, **filters)
+        facets = directory_facets(request.user, **filters)
+    else:
+        # The history of an organisation holds its own values only: filter by those.
+        then = {key: filters[key] for key in ("q", "kind", "country") if key in filters}
+        organizations = organizations_as_of(request.user, as_of=as_of, **then)
+        facets = directory_facets_as_of(request.user, as_of=as_of, **then)
     page = Paginator(organizations, PAGE_SIZE).get_page(request.GET.get("page"))
+    if as_of is not None:
+        page.object_list = mark_still_existing(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
+    today = query.copy()
+    today.pop("as_of", None)
+    if as_of is not None:  # the facets this mode leaves out do not follow to the next page
+        for key in ("campus", "status", "field"):
+            query.pop(key, None)
     context = {
         "form": form,
         "page": page,
-        "facets": directory_facets(request.user, **filters),
+        "facets": facets,
         "query_string": query.urlencode(),
+        "today_query_string": today.urlencode(),
         "can_add": permissions.can_add(request.user, Organization),
         "q": filters.get("q", ""),
+        "as_of": as_of,
     }
     template = "directory/organization_list.html"
     if request.htmx and not request.htmx.boosted:
