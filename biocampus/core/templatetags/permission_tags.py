@@ -3,7 +3,7 @@
 from django import template
 from django.apps import apps
 
-from biocampus.accounts.permissions import can_add, campuses_reportable_by
+from biocampus.accounts.permissions import campuses_reportable_by, can_add
 
 register = template.Library()
 
