@@ -391,6 +391,11 @@ def _url(name: str, **params) -> str:
     return reverse(name) + (f"?{query}" if query else "")
 
 
+def _list_filters(scope: KpiScope, **extra) -> dict:
+    """The list-page filters (core.list_filters) that select the rows a KPI counted: campus and period."""
+    return {"campus": getattr(scope.campus, "slug", ""), "from": scope.start, "to": scope.end, **extra}
+
+
 def _tally(keys: Iterable[str]) -> dict[str, int]:
     counts: dict[str, int] = {}
     for key in keys:
@@ -585,13 +590,14 @@ def agreements(scope: KpiScope) -> Kpi:
     from biocampus.agreements.choices import AgreementType
 
     rows = signed_agreements(scope)
+    exact = _list_filters(scope, signed="1")
     signed = list(rows.values_list("type", "signed_date"))
     labels = dict(AgreementType.choices)
     by_type = [
-        Bucket(kind, str(labels.get(kind, kind)), n, _url("agreements:agreement_list", type=kind))
+        Bucket(kind, str(labels.get(kind, kind)), n, _url("agreements:agreement_list", **exact, type=kind))
         for kind, n in _tally(kind for kind, _d in signed).items()
     ]
-    url = _url("agreements:agreement_list")
+    url = _url("agreements:agreement_list", **exact)
     return Kpi(
         "agreements",
         "",
@@ -822,7 +828,7 @@ def milestones(scope: KpiScope) -> Kpi:
     dated = list(in_period.values_list("public_id", "kind", "title", "value", "unit", "organization__name"))
     labels = dict(MilestoneKind.choices)
     by_kind = [
-        Bucket(kind, str(labels.get(kind, kind)), n, _url("progress:milestone_list", kind=kind))
+        Bucket(kind, str(labels.get(kind, kind)), n, _url("progress:milestone_list", **_list_filters(scope), kind=kind))
         for kind, n in _tally(kind for _i, kind, *_rest in dated).items()
     ]
     reach_rows = (
@@ -852,7 +858,7 @@ def milestones(scope: KpiScope) -> Kpi:
         for pk, kind, title, value, unit, org in dated
         if value is not None and kind != MilestoneKind.MARKET_REACH
     ]
-    url = _url("progress:milestone_list")
+    url = _url("progress:milestone_list", **_list_filters(scope))
     return Kpi(
         "milestones",
         "",

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from biocampus.accounts import permissions
 from biocampus.core.files import serve_attached_file
+from biocampus.core.list_filters import campus_and_period
 from biocampus.core.views_generic import Column, RecordDetailView, RecordFormView, RecordListView
 from biocampus.insight.kpis import programme_progress, target_progress, targets_progress
 
@@ -141,7 +142,8 @@ class MilestoneListView(RecordListView):
     ]
 
     def selector(self, user):
-        return milestones_for(user, kind=self.request.GET.get("kind", ""))
+        milestones = milestones_for(user, kind=self.request.GET.get("kind", ""))
+        return campus_and_period(milestones, self.request.GET, dates=("occurred_on", "event__starts_on"))
 
 
 class MilestoneDetailView(RecordDetailView):

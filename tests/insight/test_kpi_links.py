@@ -32,3 +32,20 @@ def test_residents_signed_and_its_breakdowns_link_to_lists_of_as_many_rows(clien
     for key in ("by_month", "by_country", "by_field"):
         for bucket in kpi.breakdowns[key]:
             assert _rows_listed(client, bucket.url) == bucket.value, (key, bucket)
+
+
+def test_agreements_and_milestones_link_to_lists_of_as_many_rows(client, django_user_model):
+    call_command("load_demo", stdout=io.StringIO())
+    campus, demo = Campus.objects.get(slug="icampus-wuxi"), django_user_model.objects.get(username="demo")
+    report = compute_kpis(demo, campus=campus, start=datetime.date(2020, 1, 1), end=datetime.date(2020, 12, 31))
+    client.force_login(demo)
+
+    for name in ("agreements", "milestones"):
+        kpi = report.get(name)
+        assert kpi.value > 0, name
+        assert _rows_listed(client, kpi.url) == kpi.value, name
+    for bucket in report.get("agreements").breakdowns["by_type"] + report.get("milestones").breakdowns["by_kind"]:
+        assert _rows_listed(client, bucket.url) == bucket.value, bucket
+    # A period with nothing in it lists nothing.
+    empty = compute_kpis(demo, campus=campus, start=datetime.date(2001, 1, 1), end=datetime.date(2001, 12, 31))
+    assert _rows_listed(client, empty.get("agreements").url) == 0
