@@ -673,7 +673,7 @@ def funding_raised(scope: KpiScope) -> Kpi:
         converted = table.convert(amount, currency, on=day)
         if converted is not None:
             by_year[str(day.year)] = by_year.get(str(day.year), Decimal(0)) + converted
-    url = _url("progress:fundinground_list")
+    url = _url("progress:fundinground_list", **_list_filters(scope))
     currency = reporting_currency()
     return Kpi(
         "funding_raised",

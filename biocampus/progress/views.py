@@ -425,7 +425,7 @@ class FundingRoundListView(AttachProgressMixin, RecordListView):
         query = self.request.GET.get("q", "").replace("\x00", "").strip()
         for term in query.split():
             rounds = rounds.filter(recipient__name__icontains=term)
-        return rounds
+        return campus_and_period(rounds, self.request.GET, dates=("announced_on",))
 
     def attach(self, records):
         conversions = conversions_of(records)
