@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.db.models.functions import Coalesce
 
 
@@ -23,7 +23,7 @@ def campus_and_period(queryset: QuerySet, params, *, dates: tuple[str, ...], cam
         queryset = queryset.filter(**{f"{campus_path}__slug": params["campus"]})
     start, end = _date(params.get("from")), _date(params.get("to"))
     if start or end:
-        queryset = queryset.annotate(list_date=Coalesce(*dates) if len(dates) > 1 else dates[0])
+        queryset = queryset.annotate(list_date=Coalesce(*dates) if len(dates) > 1 else F(dates[0]))
         if start:
             queryset = queryset.filter(list_date__gte=start)
         if end:
