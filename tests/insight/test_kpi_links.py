@@ -49,3 +49,16 @@ def test_agreements_and_milestones_link_to_lists_of_as_many_rows(client, django_
     # A period with nothing in it lists nothing.
     empty = compute_kpis(demo, campus=campus, start=datetime.date(2001, 1, 1), end=datetime.date(2001, 12, 31))
     assert _rows_listed(client, empty.get("agreements").url) == 0
+
+
+def test_malformed_list_filters_filter_nothing_and_break_nothing(client, users, resident_org, campus_a):
+    from tests.factories import FundingRoundFactory
+
+    FundingRoundFactory(campus=campus_a, recipient=resident_org, announced_on=datetime.date(2020, 5, 1))
+    client.force_login(users.campus_staff)
+    for path in ("/funding/", "/agreements/", "/milestones/", "/residencies/"):
+        for query in ("from=2020-13-45&to=yesterday", "signed_from=%00&signed_to=x", "campus=%3Cb%3E"):
+            assert client.get(f"{path}?{query}").status_code == 200, (path, query)
+    assert _rows_listed(client, "/funding/?from=2020-01-01&to=2020-12-31") == 1
+    assert _rows_listed(client, "/funding/?from=2021-01-01") == 0
+    assert _rows_listed(client, "/funding/?from=not-a-date") == 1
