@@ -1,0 +1,1 @@
+"""Synthetic ecosystems for scale tests: `biocampus generate --orgs N` (see docs/generate.md)."""
