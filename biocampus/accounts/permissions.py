@@ -199,8 +199,11 @@ def visible(queryset: models.QuerySet, user: User | None) -> models.QuerySet:
         for path in scope.organizations:
             involves_own |= Q(**{f"{path}__in": organization_ids})
         condition |= Q(**{scope.campus: campus_id}) & involves_own & resident_condition
-    if any(_crosses_many(model, path) for path in scope.organizations):
-        # A subquery keeps the outer query free of joins that would repeat rows.
+    involves_organizations = bool(access.resident_organizations) and bool(scope.organizations)
+    if involves_organizations and any(_crosses_many(model, path) for path in scope.organizations):
+        # A subquery keeps the outer query free of joins that would repeat rows. Only a resident member's
+        # condition walks those paths; a campus-wide reader's filters the campus column directly, which
+        # keeps big lists (the ecosystem graph's agreements) to one plain filter the planner gets right.
         return queryset.filter(pk__in=model._default_manager.filter(condition).values("pk"))
     return queryset.filter(condition)
 

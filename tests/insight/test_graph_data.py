@@ -7,6 +7,7 @@ import datetime
 import uuid
 
 import pytest
+from django.db import connection
 from django.test import Client
 
 from biocampus.agreements.models import Agreement, AgreementParty
@@ -220,6 +221,11 @@ def large_network(campus_a):
             AgreementParty(agreement=agreements[2600 + j], organization=organizations[j], provenance=provenance)
         )
     AgreementParty.objects.bulk_create(parties)
+    if connection.vendor == "postgresql":
+        # Fresh statistics, as autovacuum would keep them: bulk rows of a moment ago are otherwise
+        # planned as if the tables were empty.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     return hub
 
 
