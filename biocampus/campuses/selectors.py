@@ -63,6 +63,7 @@ def residencies_filtered(residencies: QuerySet[Residency], params) -> QuerySet[R
     from django.db.models.functions import Coalesce
 
     from biocampus.directory.models import Field
+    from biocampus.directory.selectors import field_and_descendants
 
     from .choices import SIGNED_STATUSES
 
@@ -76,11 +77,8 @@ def residencies_filtered(residencies: QuerySet[Residency], params) -> QuerySet[R
     if country:
         residencies = residencies.filter(organization__country="" if country == "unknown" else country.upper())
     if params.get("field"):
-        wanted = set(Field.objects.filter(slug=params["field"]).values_list("pk", flat=True))
-        frontier = set(wanted)
-        while frontier:  # the taxonomy is a shallow tree: a query per level
-            frontier = set(Field.objects.filter(parent__in=frontier).values_list("pk", flat=True)) - wanted
-            wanted |= frontier
+        field = Field.objects.filter(slug=params["field"]).first()
+        wanted = field_and_descendants(field) if field else ()
         residencies = residencies.filter(organization__fields__in=wanted).distinct()
     bounds = {}
     for name in ("signed_from", "signed_to"):

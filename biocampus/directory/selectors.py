@@ -19,6 +19,22 @@ from .models import Field, Organization, Person
 from .search import search_organizations, search_records
 
 
+def field_and_descendants(field: Field) -> frozenset[int]:
+    """The field's id and those of every field below it in the taxonomy (one query for the whole tree):
+    filtering by a field includes its sub-fields everywhere (KPIs, the graph, the residency list)."""
+    children: dict[int | None, list[int]] = {}
+    for pk, parent_id in Field.objects.values_list("pk", "parent_id"):
+        children.setdefault(parent_id, []).append(pk)
+    found: set[int] = set()
+    todo = [field.pk]
+    while todo:
+        pk = todo.pop()
+        if pk not in found:
+            found.add(pk)
+            todo.extend(children.get(pk, ()))
+    return frozenset(found)
+
+
 def organizations_for(
     user,
     *,

@@ -26,6 +26,7 @@ from biocampus.campuses.choices import ResidencyStatus
 from biocampus.campuses.models import Residency
 from biocampus.directory.choices import OrganizationKind
 from biocampus.directory.models import Field, Organization
+from biocampus.directory.selectors import field_and_descendants
 from biocampus.progress.models import FundingInvestment, FundingRound
 
 AGREEMENTS, RESIDENCIES, FUNDING = "agreements", "residencies", "funding"
@@ -78,19 +79,6 @@ def _in_period(queryset, date_field: str, start, end):
     if end:
         queryset = queryset.filter(**{f"{date_field}__lte": end})
     return queryset
-
-
-def _field_and_descendants(field_: Field) -> set[int]:
-    children = defaultdict(list)
-    for pk, parent_id in Field.objects.values_list("pk", "parent_id"):
-        children[parent_id].append(pk)
-    found, todo = set(), [field_.pk]
-    while todo:
-        pk = todo.pop()
-        if pk not in found:
-            found.add(pk)
-            todo.extend(children[pk])
-    return found
 
 
 def _collect_edges(user, filters: GraphFilters) -> _Edges:
@@ -151,7 +139,7 @@ def build_graph(user, filters: GraphFilters) -> dict:
     if filters.field is not None:
         # Ties that involve at least one organisation of the field (so its campus and partners show).
         in_field = set(
-            Organization.fields.through.objects.filter(field_id__in=_field_and_descendants(filters.field)).values_list(
+            Organization.fields.through.objects.filter(field_id__in=field_and_descendants(filters.field)).values_list(
                 "organization_id", flat=True
             )
         )

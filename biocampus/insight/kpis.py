@@ -368,22 +368,10 @@ class KpiScope:
 
 
 def field_and_descendants(field_obj) -> frozenset[int] | None:
-    """The field's id and those of every field below it in the taxonomy (one query for the whole tree)."""
-    if field_obj is None:
-        return None
-    from biocampus.directory.models import Field
+    """The field's id and those below it in the taxonomy; None when no field is asked for."""
+    from biocampus.directory.selectors import field_and_descendants as of_field
 
-    children: dict[int | None, list[int]] = {}
-    for pk, parent_id in Field.objects.values_list("pk", "parent_id"):
-        children.setdefault(parent_id, []).append(pk)
-    found: set[int] = set()
-    todo = [field_obj.pk]
-    while todo:
-        pk = todo.pop()
-        if pk not in found:
-            found.add(pk)
-            todo.extend(children.get(pk, ()))
-    return frozenset(found)
+    return None if field_obj is None else of_field(field_obj)
 
 
 def _url(name: str, **params) -> str:
