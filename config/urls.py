@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("biocampus.events.urls")),
     path("", include("biocampus.progress.urls")),
     path("", include("biocampus.exchange.urls")),
+    path("", include("biocampus.intelligence.urls")),
     path("", include("biocampus.webhooks.urls")),
     path("", include("biocampus.intake.urls")),
     path("", include("biocampus.servicedesk.urls")),
