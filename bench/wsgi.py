@@ -1,0 +1,9 @@
+"""The WSGI application gunicorn serves in the benchmarks (bench settings, bench URLs)."""
+
+import os
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+
+from django.core.wsgi import get_wsgi_application  # noqa: E402
+
+application = get_wsgi_application()
