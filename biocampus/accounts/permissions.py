@@ -80,10 +80,16 @@ SCOPES: dict[str, Scope] = {
     "servicedesk.service": Scope("centre__campus"),
     "servicedesk.servicerequest": Scope("campus", ("organization",)),
     "servicedesk.servicerequestcomment": Scope("request__campus", ("request__organization",)),
+    # Press releases and the facts proposed from them are the campus team's working material (a document
+    # of no campus is reviewed by superusers).
+    "intelligence.sourcedocument": Scope("campus"),
+    "intelligence.ingestrun": Scope("campus"),
+    "intelligence.proposedfact": Scope("document__campus"),
 }
 ADMIN_ONLY = frozenset({"webhooks.webhook", "webhooks.webhookdelivery"})
 STAFF_ONLY = frozenset(
     {"intake.application", "intake.applicationattachment", "intake.review", "intake.reviewscore", "intake.decision"}
+    | {"intelligence.sourcedocument", "intelligence.ingestrun", "intelligence.proposedfact"}
 )
 CAMPUS_CATALOGUE = frozenset({"intake.intakecriterion", "servicedesk.servicecentre", "servicedesk.service"})
 RESIDENT_OPENABLE = frozenset({"servicedesk.servicerequest"})

@@ -275,3 +275,25 @@ def directory_facets_as_of(
             .order_by("-n", "country")[:30]
         ],
     }
+
+
+def organization_sources_for(user, organization: Organization) -> QuerySet:
+    """What documents say about `organization` that a reviewer accepted ("according to <source>"): the
+    accepted facts that made or linked it, or the agreements, residencies, milestones and funding rounds
+    it takes part in, newest document first. Only those the user may review (the campus teams')."""
+    from biocampus.intelligence.models import FactStatus, ProposedFact
+
+    involving = (
+        Q(organization=organization)
+        | Q(agreement__parties__organization=organization)
+        | Q(residency__organization=organization)
+        | Q(milestone__organization=organization)
+        | Q(funding_round__recipient=organization)
+        | Q(funding_round__investments__investor=organization)
+    )
+    ids = ProposedFact.objects.filter(involving, status=FactStatus.ACCEPTED).values("pk")
+    return (
+        visible(ProposedFact.objects.filter(pk__in=ids), user)
+        .select_related("document")
+        .order_by("-document__published_on", "-document__created_at", "position")
+    )
