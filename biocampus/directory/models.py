@@ -39,8 +39,8 @@ class Organization(RecordModel):
     aliases = models.JSONField(
         _("aliases"), default=list, blank=True, help_text=_("Other names the organisation goes by.")
     )
-    kind = models.CharField(_("kind"), max_length=20, choices=OrganizationKind.choices, db_index=True)
-    country = CountryField(_("country"), blank=True, db_index=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=OrganizationKind.choices)
+    country = CountryField(_("country"), blank=True)
     city = models.CharField(_("city"), max_length=120, blank=True)
     fields = models.ManyToManyField(Field, verbose_name=_("fields"), blank=True, related_name="organizations")
     website = models.URLField(_("website"), blank=True)
@@ -66,7 +66,8 @@ class Organization(RecordModel):
         help_text=_("The campus whose team keeps this record up to date."),
     )
     # Lower-cased names, aliases, city and identifiers in one column: what directory search reads.
-    # Kept by directory.services, never typed in.
+    # Kept by directory.services, never typed in. Its search index is not declared here but made by
+    # migration 0003 for each database (FTS5 on SQLite, GIN trigram on PostgreSQL): see search.py.
     search_text = models.TextField(editable=False, blank=True, default="")
 
     history = HistoricalRecords(m2m_fields=[fields], excluded_fields=["search_text"])
@@ -75,7 +76,19 @@ class Organization(RecordModel):
         ordering = ["name", "id"]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
-        indexes = [models.Index(fields=["kind", "country"], name="org_kind_country_idx")]
+        # Each index serves the directory's queries (selectors.organizations_for, directory_facets, the
+        # keyset pages of views.organization_list: ORDER BY name, id LIMIT 51 from a cursor).
+        indexes = [
+            # The unfiltered directory, page after page: ORDER BY name, id WHERE (name, id) > cursor.
+            models.Index(fields=["name", "id"], name="org_name_idx"),
+            # kind = ? ORDER BY name, id (one kind ticked) and the kind facet's GROUP BY kind.
+            models.Index(fields=["kind", "name", "id"], name="org_kind_name_idx"),
+            # kind = ? AND country = ? ORDER BY name, id (both facets ticked, the usual search), and the
+            # kind facet counted within the chosen countries.
+            models.Index(fields=["kind", "country", "name", "id"], name="org_kind_country_idx"),
+            # country = ? ORDER BY name, id and the country facet's GROUP BY country.
+            models.Index(fields=["country", "name", "id"], name="org_country_name_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 name="organization_name_not_blank",

@@ -1,21 +1,119 @@
 """Directory search: the one place that turns a query string into a filter and an order.
 
-Today every name, alias, city and identifier of an organisation is folded into `search_text` and each
-query term must occur in it (so "teddy lab" finds "Teddy Lab Services", and "无锡" finds Chinese
-names). The scale work replaces the inside of this module (an FTS index) without changing its callers.
+Every name, alias, city and identifier of an organisation is folded into `Organization.search_text`
+(by directory.services) and each query term must occur in it as a substring: "teddy lab" finds
+"Teddy Lab Services", "无锡" finds Chinese names, "91320" finds a credit code. What makes that fast
+depends on the database (docs/search.md):
+
+- SQLite: an FTS5 table with the `trigram` tokenizer over `search_text` (`FTS_TABLE`, external content,
+  kept in sync by triggers made by migration 0003). A term of three characters or more becomes a quoted
+  trigram phrase, which matches exactly the rows where it occurs as a substring; shorter terms cannot be
+  looked up in a trigram index, so they are checked with LIKE on the rows the other terms and the facets
+  left (or on the facet-filtered rows if every term is short).
+- PostgreSQL: a GIN index with `gin_trgm_ops` (pg_trgm) on `search_text` answers `LIKE '%term%'` for each
+  term directly; the same index serves `similar_names()` ("did you mean").
+
+Ranking is the same everywhere: exact name first, then names starting with the query, then by name
+(and id, so that keyset pagination has a total order). The FTS5 bm25 rank is not used: on trigrams it
+rewards short texts rather than better matches, and ordering by it would need every match scored.
 """
+
+# SQL is built here from this module's own table names only; what a user types always travels as a parameter.
+# ruff: noqa: S608, S611
 
 from __future__ import annotations
 
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db import connection as default_connection
+from django.db import connections
+from django.db.models import BooleanField, Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
 
 from biocampus.core.text import fold
 
 MAX_TERMS = 8
+MAX_TERM_LENGTH = 64  # longer terms cannot be substrings of a name anyway; keeps MATCH expressions small
+TRIGRAM = 3  # the shortest term a trigram index can look up
+
+FTS_TABLE = "directory_organization_fts"
+CONTENT_TABLE = "directory_organization"
+
+# SQLite: the FTS5 index over search_text and the triggers that keep it in step with the table. The
+# triggers fire on every write, the ORM's and the synthetic generator's executemany alike.
+SQLITE_CREATE = [
+    f"""CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5(
+        search_text, content='{CONTENT_TABLE}', content_rowid='id', tokenize='trigram')""",
+    f"""CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_ai AFTER INSERT ON {CONTENT_TABLE} BEGIN
+        INSERT INTO {FTS_TABLE}(rowid, search_text) VALUES (new.id, new.search_text);
+    END""",
+    f"""CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_ad AFTER DELETE ON {CONTENT_TABLE} BEGIN
+        INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, search_text) VALUES ('delete', old.id, old.search_text);
+    END""",
+    # Only when the text changes: most saves (a new website, a steward) leave the index alone.
+    f"""CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_au AFTER UPDATE OF search_text ON {CONTENT_TABLE}
+        WHEN old.search_text IS NOT new.search_text BEGIN
+        INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, search_text) VALUES ('delete', old.id, old.search_text);
+        INSERT INTO {FTS_TABLE}(rowid, search_text) VALUES (new.id, new.search_text);
+    END""",
+    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')",
+]
+SQLITE_DROP = [
+    f"DROP TRIGGER IF EXISTS {FTS_TABLE}_au",
+    f"DROP TRIGGER IF EXISTS {FTS_TABLE}_ad",
+    f"DROP TRIGGER IF EXISTS {FTS_TABLE}_ai",
+    f"DROP TABLE IF EXISTS {FTS_TABLE}",
+]
+
+# PostgreSQL: pg_trgm and a GIN trigram index. CREATE EXTENSION needs a role allowed to create it (a
+# superuser, or from PostgreSQL 13 the database owner, since pg_trgm is a trusted extension).
+PG_TRGM_INDEX = "org_search_text_trgm_idx"
+PG_NAME_TRGM_INDEX = "org_name_trgm_idx"
+POSTGRESQL_CREATE = [
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    f"CREATE INDEX IF NOT EXISTS {PG_TRGM_INDEX} ON {CONTENT_TABLE} USING gin (search_text gin_trgm_ops)",
+    # Fuzzy name matching ("did you mean"): similarity of the query to the lower-cased name.
+    f"CREATE INDEX IF NOT EXISTS {PG_NAME_TRGM_INDEX} ON {CONTENT_TABLE} USING gin (lower(name) gin_trgm_ops)",
+]
+POSTGRESQL_DROP = [f"DROP INDEX IF EXISTS {PG_NAME_TRGM_INDEX}", f"DROP INDEX IF EXISTS {PG_TRGM_INDEX}"]
+
+
+def create_search_index(schema_editor) -> None:
+    """Migration step: the search index of this database (nothing on other backends: LIKE still works)."""
+    for statement in _statements(schema_editor.connection, create=True):
+        schema_editor.execute(statement)
+
+
+def drop_search_index(schema_editor) -> None:
+    for statement in _statements(schema_editor.connection, create=False):
+        schema_editor.execute(statement)
+
+
+def _statements(connection, *, create: bool) -> list[str]:
+    if connection.vendor == "sqlite":
+        return SQLITE_CREATE if create else SQLITE_DROP
+    if connection.vendor == "postgresql":
+        return POSTGRESQL_CREATE if create else POSTGRESQL_DROP
+    return []
+
+
+def rebuild_search_index(connection=None) -> str:
+    """Rebuild the index from `search_text` (after writing to the table with the triggers off, or to
+    repair it); returns what was done. On PostgreSQL the GIN index is part of the table: REINDEX it."""
+    connection = connection or default_connection
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
+            cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')")
+            return f"rebuilt and optimised {FTS_TABLE}"
+        if connection.vendor == "postgresql":
+            for index in (PG_TRGM_INDEX, PG_NAME_TRGM_INDEX):
+                cursor.execute(f"REINDEX INDEX {index}")
+            cursor.execute(f"ANALYZE {CONTENT_TABLE}")
+            return f"reindexed {PG_TRGM_INDEX}, {PG_NAME_TRGM_INDEX}"
+    return "nothing to rebuild on this database"
 
 
 def terms_of(query: str) -> list[str]:
-    return fold(query.replace("\x00", " ")).split()[:MAX_TERMS]
+    return [term[:MAX_TERM_LENGTH] for term in fold(query.replace("\x00", " ")).split()[:MAX_TERMS]]
 
 
 def search_records(queryset: QuerySet, query: str, fields: tuple[str, ...]) -> QuerySet:
@@ -28,14 +126,41 @@ def search_records(queryset: QuerySet, query: str, fields: tuple[str, ...]) -> Q
     return queryset
 
 
+def _fts_phrase(term: str) -> str:
+    """A term as an FTS5 string: inside double quotes every character is literal (AND, NEAR, *, ( and -
+    included); a double quote is written twice."""
+    return '"' + term.replace('"', '""') + '"'
+
+
+def match_expression(terms: list[str]) -> str:
+    """The FTS5 MATCH expression for the terms long enough for the trigram index ("" if none is)."""
+    return " AND ".join(_fts_phrase(term) for term in terms if len(term) >= TRIGRAM)
+
+
+def _matching(queryset: QuerySet, terms: list[str]) -> QuerySet:
+    if connections[queryset.db].vendor == "sqlite":
+        expression = match_expression(terms)
+        if expression:
+            # The rowids the index finds; SQLite reads them as a list and probes the primary key,
+            # or checks membership while it walks the (kind, country) index, whichever is cheaper.
+            queryset = queryset.filter(
+                id__in=RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", (expression,))
+            )
+        short = [term for term in terms if len(term) < TRIGRAM]
+    else:
+        short = terms  # PostgreSQL: the GIN trigram index answers LIKE '%term%' itself
+    for term in short:
+        queryset = queryset.filter(search_text__contains=term)
+    return queryset
+
+
 def search_organizations(queryset: QuerySet, query: str) -> QuerySet:
     """Organisations matching every term of `query`, best matches (exact name, then prefix) first."""
     query = query.replace("\x00", "")  # PostgreSQL text cannot hold NUL: never send it in a lookup
     terms = terms_of(query)
     if not terms:
         return queryset
-    for term in terms:
-        queryset = queryset.filter(search_text__contains=term)
+    queryset = _matching(queryset, terms)
     folded = " ".join(terms)
     return queryset.annotate(
         search_rank=Case(
@@ -46,3 +171,19 @@ def search_organizations(queryset: QuerySet, query: str) -> QuerySet:
             output_field=IntegerField(),
         )
     ).order_by("search_rank", "name", "id")
+
+
+SIMILARITY_THRESHOLD = 0.3
+
+
+def similar_names(queryset: QuerySet, query: str, *, limit: int = 5) -> list[str]:
+    """Names close to `query` for a "did you mean" when nothing matched. PostgreSQL only (pg_trgm
+    similarity over the lower-cased name, served by its GIN index); other databases offer none."""
+    query = fold(query.replace("\x00", ""))
+    if not query or connections[queryset.db].vendor != "postgresql":
+        return []
+    similar = queryset.filter(
+        RawSQL(f"lower({CONTENT_TABLE}.name) %% %s", (query,), output_field=BooleanField())
+    ).annotate(name_similarity=RawSQL(f"similarity(lower({CONTENT_TABLE}.name), %s)", (query,)))
+    rows = similar.order_by("-name_similarity", "name").values_list("name", "name_similarity")[:limit]
+    return [name for name, score in rows if score >= SIMILARITY_THRESHOLD]
