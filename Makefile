@@ -77,3 +77,28 @@ $(INITDB):
 
 $(CJK_FONT):
 	$(call apt_install,fonts-wqy-zenhei)
+
+# Benchmarks (issue 6): BioCampus beside its peers on a generated data set, results in docs/benchmarks.md.
+# `make bench` is a quick run (10,000 organisations); `make bench BENCH_ORGS=1000000` is the full size.
+# Measurements, not tests: nothing fails on a slow number; see docs/benchmarks.md.
+BENCH_ORGS ?= 10000
+BENCH_FLAGS ?= --write docs/benchmarks.md
+BENCH_STAMP := $(VENV)/.installed-bench
+WRK := /usr/bin/wrk
+
+.PHONY: bench bench-pg
+
+bench: $(BENCH_STAMP) $(WRK)
+	$(BIN)/python -m bench.run --orgs $(BENCH_ORGS) $(BENCH_FLAGS)
+
+# P1, P3 and P4 again on a throwaway PostgreSQL, the same data generated into it.
+bench-pg: $(BENCH_STAMP) $(WRK) $(INITDB)
+	scripts/with-postgres.sh $(BIN)/python -m bench.run --orgs $(BENCH_ORGS) --database postgres $(BENCH_FLAGS)
+
+# The peers (Datasette, django-import-export) are the `bench` extra: only `make bench` needs them.
+$(BENCH_STAMP): $(STAMP) pyproject.toml
+	$(BIN)/pip install --disable-pip-version-check -e '.[test,bench]'
+	touch $@
+
+$(WRK):
+	$(call apt_install,wrk)

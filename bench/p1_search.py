@@ -20,7 +20,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from .common import VENV_BIN, free_port, http_get, result, serve, timed_each
+from .common import VENV_BIN, free_port, http_get, not_available, result, serve, timed_each
 
 KIND, COUNTRY = "company", "CN"
 PAGE = 50
@@ -245,6 +245,8 @@ def raw_postgres(ctx, terms, repeat):
 
 
 def datasette_rows(ctx, terms, what, repeat) -> list[dict]:
+    if not (VENV_BIN / "datasette").exists():
+        return [not_available("P1", what, "Datasette is not installed: pip install -e '.[bench]' (make bench does)")]
     db = sqlite3.connect(ctx.db_path)
     has_fts = fts_table(db) is not None
     db.close()
