@@ -1,0 +1,146 @@
+"""Where each organisation is mentioned (names, aliases and references such as "the campus", "the company",
+"They"), and who is the subject of a sentence: what the relation and milestone rules read."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .names import Organisation
+
+REFERENCE = re.compile(
+    r"\b(?:[Tt]he|[Ii]ts|[Tt]his|[Oo]ur)\s+(?:(?:new|science|research|innovation|life science|state|county|"
+    r"management|municipal|local|two|Korean|US|UK|Japanese|Chinese|German|Swedish|British)\s+)?"
+    r"(?P<noun>campus|park|zone|district|incubator|accelerator|hub|centre|center|company|firm|start-?up|group|"
+    r"university|hospital|council|agency|committee|government|fund|institute|investor|association|lab|"
+    r"laboratory|network|bureau|ministry|department)\b"
+    r"|\b(?P<pronoun>They|It|The company|The firm|The group)\b(?=\s+(?:also\s+|has\s+|have\s+|will\s+|had\s+|is\s+|was\s+)?[a-z])"
+    r"|\b(?P<both>[Bb]oth parties|[Tt]he two parties|[Bb]oth companies|[Tt]he two companies|[Tt]he parties)\b"
+)
+NOUN_KINDS = {
+    "campus": ("campus",),
+    "park": ("campus",),
+    "zone": ("government", "campus"),
+    "district": ("government",),
+    "incubator": ("hub",),
+    "accelerator": ("hub",),
+    "hub": ("hub",),
+    "centre": ("hub", "service_center", "other"),
+    "center": ("hub", "service_center", "other"),
+    "company": ("company", "pharma"),
+    "firm": ("company", "investor"),
+    "startup": ("company",),
+    "start-up": ("company",),
+    "group": ("company", "pharma"),
+    "university": ("university",),
+    "hospital": ("hospital",),
+    "council": ("government",),
+    "agency": ("government",),
+    "committee": ("government",),
+    "government": ("government",),
+    "fund": ("investor",),
+    "institute": ("other", "university"),
+    "investor": ("investor",),
+    "association": ("association",),
+    "lab": ("lab",),
+    "laboratory": ("lab",),
+    "network": ("hub", "other"),
+    "bureau": ("government",),
+    "ministry": ("government",),
+    "department": ("government",),
+}
+
+
+@dataclass(slots=True)
+class Mention:
+    start: int
+    end: int
+    org: int  # index in the organisation list
+    sentence: int
+    reference: bool = False
+
+
+class Context:
+    def __init__(self, doc, orgs: list[Organisation]):
+        self.doc = doc
+        self.orgs = orgs
+        self.by_sentence: list[list[Mention]] = [[] for _ in doc.sentences]
+        forms: dict[str, int] = {}
+        for i, org in enumerate(orgs):
+            for form in [org.name, *org.aliases]:
+                forms.setdefault(form, i)
+                forms.setdefault(re.sub(r"^(?:The|the)\s+", "", form), i)
+        self.pattern = None
+        if forms:
+            alternatives = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True) if f)
+            self.pattern = re.compile(rf"(?<![\w·*@&-])(?:{alternatives})(?![\w·*@-]|\s@)")
+            self.forms = {f: i for f, i in forms.items()}
+        self.subjects: list[int | None] = []
+        last_subject: int | None = None
+        for index, sentence in enumerate(doc.sentences):
+            mentions = self.by_sentence[index]
+            if self.pattern is not None:
+                for m in self.pattern.finditer(sentence.text):
+                    mentions.append(
+                        Mention(sentence.start + m.start(), sentence.start + m.end(), self.forms[m.group(0)], index)
+                    )
+            for m in REFERENCE.finditer(sentence.text):
+                org = self._resolve(m, index, sentence.start + m.start(), mentions, last_subject)
+                if org is not None:
+                    mentions.append(Mention(sentence.start + m.start(), sentence.start + m.end(), org, index, True))
+            mentions.sort(key=lambda x: x.start)
+            subject = self.subject_at(index, sentence.start)
+            self.subjects.append(subject)
+            if subject is not None:
+                last_subject = subject
+
+    def _resolve(self, m: re.Match, index: int, position: int, mentions, last_subject) -> int | None:
+        if m.group("both"):
+            return None
+        if m.group("pronoun"):
+            # "They"/"It"/"The company" at a sentence start: the previous sentence's subject.
+            if position - self.doc.sentences[index].start > 2:
+                return None
+            return last_subject
+        kinds = NOUN_KINDS.get(m.group("noun").lower().replace("startup", "startup"), ())
+        # The nearest earlier mention of an organisation of that kind (this sentence first, then before).
+        for j in range(index, -1, -1):
+            for mention in reversed(self.by_sentence[j] if j != index else mentions):
+                if mention.start < position and self.orgs[mention.org].kind in kinds and not mention.reference:
+                    return mention.org
+        # Or the document's first organisation of that kind.
+        for i, org in enumerate(self.orgs):
+            if org.kind in kinds:
+                return i
+        return None
+
+    def mentions(self, index: int) -> list[Mention]:
+        return self.by_sentence[index]
+
+    def subject_at(self, index: int, start: int) -> int | None:
+        """The organisation a sentence is about: its first mention, unless it sits in a leading phrase that
+        ends in a comma ("At the conference, X signed") — then the first mention after that comma."""
+        mentions = [m for m in self.by_sentence[index]]
+        if not mentions:
+            return None
+        first = mentions[0]
+        return first.org
+
+    def conjuncts(self, index: int, anchor: Mention) -> list[Mention]:
+        """The mention and the ones coordinated with it ("A, B and C", "A as well as B")."""
+        work = self.doc.work
+        mentions = self.by_sentence[index]
+        out = [anchor]
+        i = mentions.index(anchor)
+        prev = anchor
+        for m in mentions[i + 1 :]:
+            gap = work[prev.end : m.start]
+            if re.fullmatch(
+                r"(?:['’]s)?\s*(?:\([^()]{1,40}\))?\s*(?:,\s*|,?\s*(?:and|&|as well as|along with|together with|plus|alongside)\s+)(?:the\s+)?",
+                gap,
+            ):
+                out.append(m)
+                prev = m
+            else:
+                break
+        return out

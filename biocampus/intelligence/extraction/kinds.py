@@ -1,0 +1,94 @@
+"""Kind and country of an organisation, from its name's head keyword and what the text says around it."""
+
+from __future__ import annotations
+
+import re
+
+from .lexicon import COUNTRIES, DEMONYMS, KIND_KEYWORDS, PLACES
+
+# Multi-word keys first, so "Medical Center" wins over "Center", "Service Center" over "Center".
+_KEYS: list[tuple[str, str]] = sorted(
+    ((k, kind) for kind, ks in KIND_KEYWORDS.items() for k in ks), key=lambda kv: -len(kv[0].split())
+)
+_KEY_RE = {k: re.compile(r"(?<![\w-])" + re.escape(k) + r"(?![\w-])") for k, _ in _KEYS}
+# When several keywords occur, the one nearest the head wins; these kinds beat "company" words anywhere.
+_PRIORITY = (
+    "service_center",
+    "hospital",
+    "university",
+    "lab",
+    "hub",
+    "campus",
+    "government",
+    "association",
+    "investor",
+    "other",
+    "company",
+)
+
+
+def kind_of(name: str, hint: str | None = None) -> str:
+    low = name.lower().replace("’", "'")
+    # The head of "X of Y" / "X for Y" is X ("University of Reading", "Bureau of Healthcare and Security").
+    head_part = re.split(r" (?:of|for) ", low, maxsplit=1)[0]
+    for part in (head_part, low):
+        best: tuple[int, int, str] | None = None  # (end position, -priority, kind)
+        for key, kind in _KEYS:
+            for m in _KEY_RE[key].finditer(part):
+                cand = (m.end(), -_PRIORITY.index(kind), kind)
+                if best is None or cand > best:
+                    best = cand
+        if best:
+            kind = best[2]
+            if kind == "company" and hint and hint != "company":
+                return hint
+            if kind == "other" and hint in ("hub", "investor", "company", "campus", "hospital", "university"):
+                return hint
+            if (
+                kind == "government"
+                and re.search(r"\b(?:zone|district|area)\b", part)
+                and "committee" not in part
+                and hint == "campus"
+            ):
+                return "campus"
+            return kind
+    return hint or "company"
+
+
+def country_of(name: str, hints: list[str | None], local_places: dict[str, str]) -> str | None:
+    for hint in hints:
+        if hint:
+            return hint
+    # A country, demonym or unambiguous place written in the name.
+    tokens = re.findall(r"[A-Z][\w'’-]*(?: [A-Z][\w'-]*)?", name)
+    words = re.findall(r"[A-Z][\w'’-]*", name)
+    for phrase in tokens + words:
+        for candidate in (phrase, phrase.split("-")[0]):
+            if candidate in COUNTRIES:
+                return COUNTRIES[candidate]
+            if candidate in DEMONYMS:
+                return DEMONYMS[candidate]
+            if candidate in PLACES and PLACES[candidate]:
+                return PLACES[candidate]
+            if candidate in local_places:
+                return local_places[candidate]
+    return None
+
+
+_PLACE_COUNTRY = re.compile(
+    r"\b([A-Z][A-Za-z'-]+(?: [A-Z][A-Za-z'-]+)?),\s+(?:the\s+)?([A-Z][A-Za-z. ]{1,30}?)(?=[,.\s])"
+)
+
+
+def local_gazetteer(work: str) -> dict[str, str]:
+    """Places the text itself ties to a country: "ABINGDON, England", "Leiden, the Netherlands"."""
+    out: dict[str, str] = {}
+    for m in _PLACE_COUNTRY.finditer(work[:20000]):
+        country = COUNTRIES.get(m.group(2).strip()) or (
+            PLACES.get(m.group(2).strip()) if m.group(2).strip() in PLACES else None
+        )
+        if country:
+            place = m.group(1)
+            out[place] = country
+            out[place.title()] = country
+    return out

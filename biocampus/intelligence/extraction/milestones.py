@@ -1,0 +1,411 @@
+"""Milestones: openings, certifications, market reach, funding, targets, launches and other quantified
+achievements, with their value normalised ("more than 470 hospitals" -> 470 hospitals, "2.5 billion yuan" ->
+2500000000 CNY, "over £100m" -> 100000000 GBP, "one million people" -> 1000000 people)."""
+
+from __future__ import annotations
+
+import re
+
+from .context import Context
+from .lexicon import CURRENCY_SYMBOLS, CURRENCY_WORDS, MULTIPLIERS, NUMBER_WORDS
+from .sentences import DATE_FULL, date_of
+
+_NUMWORD = "|".join(sorted((re.escape(w) for w in NUMBER_WORDS), key=len, reverse=True))
+_NUM = rf"(?:\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|{_NUMWORD})"
+_MUL = r"(?:thousand|million|billion|trillion|bn|mn|mln|m|k|b|tn)"
+_SYMBOLS = "|".join(sorted((re.escape(s) for s in CURRENCY_SYMBOLS), key=len, reverse=True))
+_CURWORDS = "|".join(sorted((re.escape(w) for w in CURRENCY_WORDS), key=len, reverse=True))
+MONEY = re.compile(
+    rf"(?P<sym>{_SYMBOLS})\s?(?P<n1>{_NUM})\s?(?P<m1>{_MUL})?\b"
+    rf"|\b(?P<n2>{_NUM})\s?(?P<m2>{_MUL})?\s+(?P<word>{_CURWORDS}|USD|GBP|EUR|RMB|CNY|SEK|SGD|HKD|JPY|KRW|CHF)\b",
+    re.I,
+)
+_UNITS = (
+    r"listed companies|companies|company|firms|enterprises|start-?ups|startups|projects|hospitals|clinics|sites|"
+    r"partners|tenants|people|patients|users|jobs|employees|staff|scientists|researchers|engineers|professionals|"
+    r"products|square meters|square metres|square feet|sq ft|sqm|members|residents|institutions|"
+    r"organi[sz]ations|cities|countries|labs|laboratories|beds|doctors|physicians|pharmacies|stores|"
+    r"teams|ventures|innovators|entrepreneurs|exhibitors|visitors|participants|agreements|deals|programmes|"
+    r"programs|talents|experts|investors|universities|schools|students|trials|drugs|devices"
+)
+COUNT = re.compile(
+    rf"\b(?P<n>{_NUM})(?:\s?(?P<m>thousand|million|billion))?[\s-]+(?P<adj>(?:(?!and\b|or\b|of\b|in\b|to\b|from\b|at\b)"
+    rf"[a-z][\w-]*\s+){{0,3}}?)(?P<unit>{_UNITS})\b",
+    re.I,
+)
+_QUAL_BEFORE = re.compile(r"(?:\$|£|€|¥|#|No\.|Building|Phase|Series|Room|Hall|Floor|Level|version)\s*$", re.I)
+
+OPEN_ACTIVE = re.compile(
+    r"\b(?:opened|inaugurated|unveiled|launched|officially opened|officially launched|put into (?:full )?operation|"
+    r"commissioned)\s+(?:its|their|the|a|an|a new|its new|the new)\s+(?P<obj>(?:[\w&@·'’-]+\s+){0,6}?)"
+    r"(?P<noun>headquarters|HQ|campus|park|cent(?:re|er)|office|site|hub|incubator|accelerator|building|facility|"
+    r"base|plant|lab|laboratory|laboratories|institute|station|workstation|clinic|branch)\b",
+    re.I,
+)
+OPEN_PASSIVE = re.compile(
+    r"\b(?:was|were|has been|have been|is|are)\s+(?:also\s+|officially\s+|formally\s+|now\s+)?(?:opened|unveiled|"
+    r"inaugurated|launched|put into (?:full )?operation|commissioned)\b|\b(?:opened|launched) (?:its doors|for business)\b|"
+    r"\b(?:held its|held an|hosted its) (?:grand )?opening ceremony\b|\b(?:announced|declared|became|was) fully "
+    r"operational\b|\bofficially opened\b(?! \w)",
+    re.I,
+)
+OPEN_INTRANSITIVE = re.compile(
+    r"\b(?:opened|was opened|was launched|launched|was inaugurated)\s+(?:in|on)\s+"
+    r"(?:(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December)\s+)?(?:\d{1,2},?\s+)?(?:19|20)\d\d\b",
+    re.I,
+)
+INAUGURATION_OF = re.compile(r"\b(?:inauguration|opening|unveiling|launch) of (?:the )?", re.I)
+CERTIFICATION = re.compile(
+    r"\b(?:became|becomes|become|was certified|is certified)\s+(?:an?\s+|the\s+)?(?:\w+\s+)?(?:qualified|certified|"
+    r"accredited|licensed|approved|designated)\b|\b(?:obtained|received|won|secured|gained|achieved|was granted|"
+    r"were granted|earned|passed|awarded)\b[^.;]{0,60}?\b(?:certification|certificate|accreditation|approval|"
+    r"clearance|qualification|CE mark|CE marking|ISO ?\d+|GMP|designation|licen[cs]e)\b|\b(?:certified|accredited) "
+    r"(?:as|to|under|by)\b|\b(?:FDA|NMPA|EMA|MHRA|CFDA|PMDA) (?:approval|clearance)\b",
+    re.I,
+)
+PRODUCT = re.compile(
+    r"\b(?:launched|launches|introduced|unveiled|released|rolled out)\s+(?:its|their|the|a|an)\s+(?:first\s+|new\s+|latest\s+)?"
+    r"(?:[\w-]+\s+){0,4}?(?:product|platform|app|application|device|kit|test|drug|therapy|solution|system|assay|"
+    r"software|tool|vaccine|service|range|line)\b",
+    re.I,
+)
+FUTURE = re.compile(
+    r"\b(?:will|aims? to|aiming to|target(?:s|ing|ed)?|plans? to|planning to|expected to|expects to|goal|intends? to|"
+    r"seeks? to|by (?:the end of )?20\d\d|within (?:the next )?\w+ years|in the coming|over the next|to create|to hire|"
+    r"to screen|to incubate|to attract|to train|to reach|to advance|to serve|to cultivate|to achieve|projected|"
+    r"is set to|are set to|in the next)\b",
+    re.I,
+)
+FUNDING_CUE = re.compile(
+    r"\b(?:raised|raise|raises|raising|secured|secures|received|receives|closed|closes|won|landed|awarded|grant|"
+    r"financing|funding|Series [A-E]\b|seed round|seed financing|round)\b",
+    re.I,
+)
+MARKET_CUE = re.compile(
+    r"\b(?:extended|extends|rolled out|deployed|used (?:in|by)|reach(?:ed|es)?|covers|covering|"
+    r"serves|serving|available (?:in|at)|installed (?:in|at)|adopted by|in use (?:in|at))\b",
+    re.I,
+)
+OTHER_CUE = re.compile(
+    r"\b(?:signed|signs|admitted|attracted|attracts|welcomed|welcomes|joined|join|introduced|"
+    r"brought in|signed up|housed|incubated|lease|leases|leased|occupy|occupies|gathered|"
+    r"has signed|have joined|settled)\b",
+    re.I,
+)
+BACKGROUND = re.compile(
+    r"\b(?:home to|houses|employing|employs|can accommodate|capacity|accommodate|revenue|"
+    r"revenues|sales of|turnover|founded in|since (?:its|it)|output value (?:reached|of|was|hit))\b",
+    re.I,
+)
+CAPEX = re.compile(r"\b(?:investment of|invest(?:s|ed|ing)?|worth|valued at|total investment|for|fund|deal)\b", re.I)
+UNIT_NORMAL = {
+    "company": "companies",
+    "startups": "start-ups",
+    "startup": "start-ups",
+    "start-up": "start-ups",
+    "square metres": "square meters",
+    "sqm": "square meters",
+    "sq ft": "square feet",
+    "organizations": "organisations",
+}
+
+
+def number(text: str) -> float | None:
+    low = text.lower().replace(",", "")
+    if low in NUMBER_WORDS:
+        return float(NUMBER_WORDS[low])
+    try:
+        return float(low)
+    except ValueError:
+        return None
+
+
+def _value(n: str, mul: str | None) -> int | float | None:
+    v = number(n)
+    if v is None:
+        return None
+    if mul:
+        v *= MULTIPLIERS.get(mul.lower(), 1)
+    return int(v) if float(v).is_integer() else v
+
+
+class MilestoneFinder:
+    def __init__(self, ctx: Context, relations: list[dict]):
+        self.ctx = ctx
+        self.out: list[dict] = []
+        self.seen: set[tuple] = set()
+        self.relations = relations
+
+    def emit(self, org: int | None, kind: str, value, unit, index: int, date: str | None = None) -> None:
+        if org is None:
+            return
+        name = self.ctx.orgs[org].name
+        key = (name, kind, value, date)
+        if key in self.seen:
+            return
+        self.seen.add(key)
+        s = self.ctx.doc.sentences[index]
+        self.out.append(
+            {
+                "org": name,
+                "kind": kind,
+                "value": value,
+                "unit": unit,
+                "date": date,
+                "evidence": self.ctx.doc.text[s.start : s.end],
+                "evidence_start": s.start,
+                "evidence_end": s.end,
+            }
+        )
+
+    def actor(self, index: int, position: int) -> list[int]:
+        """Who did what is said at `position`: the subject before it (a relative clause's antecedent, a
+        coordinated subject gives several), else the previous sentence's subject for "It"/"They"."""
+        ctx = self.ctx
+        before = [m for m in ctx.mentions(index) if m.end <= position]
+        if not before:
+            return []
+        work = ctx.doc.work
+        # "X, which … <verb>" / "X … <verb>": the nearest antecedent of a relative clause.
+        for m in reversed(before):
+            between = work[m.end : position]
+            if re.match(r"^(?:['’]s)?\s*,\s*(?:which|who|that)\b", between) and between.count(",") <= 4:
+                return [m.org]
+        first = before[0]
+        chain = [x for x in ctx.conjuncts(index, first) if x.end <= position]
+        return [x.org for x in chain]
+
+    def run(self) -> list[dict]:
+        doc = self.ctx.doc
+        for index, sentence in enumerate(doc.sentences):
+            if not self.ctx.mentions(index):
+                continue
+            text, base = sentence.text, sentence.start
+            self.openings(index, text, base)
+            for m in CERTIFICATION.finditer(text):
+                for org in self.actor(index, base + m.start())[:1]:
+                    self.emit(org, "certification", None, None, index, self._date_near(text, m.end()))
+            for m in PRODUCT.finditer(text):
+                for org in self.actor(index, base + m.start())[:1]:
+                    self.emit(org, "product_launch", None, None, index, self._date_near(text, m.end()))
+            self.quantities(index, text, base)
+        return self.out
+
+    def _date_near(self, text: str, position: int) -> str | None:
+        d = DATE_FULL.search(text, position, position + 30)
+        return date_of(d) if d else None
+
+    def openings(self, index: int, text: str, base: int) -> None:
+        ctx = self.ctx
+        if re.search(
+            r"\b(?:will|plans? to|to open|is set to|would|expected to)\s+(?:\w+\s+)?(?:open|launch|inaugurate)\b",
+            text,
+            re.I,
+        ):
+            future = True
+        else:
+            future = False
+        for m in OPEN_ACTIVE.finditer(text):
+            if future and re.search(
+                r"\b(?:will|plans? to|to|is set to|expected to)\s+(?:\w+\s+)?$",
+                text[max(0, m.start() - 25) : m.start()],
+            ):
+                continue
+            noun = m.group("noun").lower()
+            if noun in ("lab", "laboratory", "laboratories"):
+                kind = "lab_opened"
+            else:
+                kind = "facility_opened"
+            actors = self.actor(index, base + m.start())
+            if actors:
+                self.emit(actors[0], kind, None, None, index, self._date_near(text, m.end()))
+        for m in OPEN_PASSIVE.finditer(text):
+            if re.search(r"\bsince\s+(?:it|its)?\s*$", text[max(0, m.start() - 12) : m.start()], re.I):
+                continue
+            if future and re.search(r"\bwill\s+(?:be\s+)?$", text[max(0, m.start() - 10) : m.start()]):
+                continue
+            actors = self.actor(index, base + m.start())
+            if actors:
+                kind = "lab_opened" if ctx.orgs[actors[0]].kind == "lab" else "facility_opened"
+                self.emit(actors[0], kind, None, None, index, self._date_near(text, m.end()))
+        for m in OPEN_INTRANSITIVE.finditer(text):
+            if re.search(r"\bsince\s+(?:it\s+|its\s+)?$", text[max(0, m.start() - 12) : m.start()], re.I):
+                continue
+            actors = self.actor(index, base + m.start())
+            if actors and ctx.orgs[actors[0]].kind in ("campus", "hub", "service_center", "lab", "other"):
+                d = DATE_FULL.search(m.group(0))
+                self.emit(actors[0], "facility_opened", None, None, index, date_of(d) if d else None)
+        for m in INAUGURATION_OF.finditer(text):
+            target = next((x for x in ctx.mentions(index) if 0 <= x.start - (base + m.end()) <= 5), None)
+            if target is not None:
+                kind = "lab_opened" if ctx.orgs[target.org].kind == "lab" else "facility_opened"
+                self.emit(target.org, kind, None, None, index)
+
+    def quantities(self, index: int, text: str, base: int) -> None:
+        money_spans = []
+        for m in MONEY.finditer(text):
+            n, mul = (m.group("n1"), m.group("m1")) if m.group("sym") else (m.group("n2"), m.group("m2"))
+            sym = m.group("sym")
+            unit = (
+                CURRENCY_SYMBOLS.get(sym.strip().upper() if sym and sym.strip().isalpha() else sym.strip())
+                if sym
+                else (CURRENCY_WORDS.get(m.group("word").lower()) or CURRENCY_SYMBOLS.get(m.group("word").upper()))
+            )
+            if mul and mul.lower() == "m" and not sym:
+                continue
+            value = _value(n, mul)
+            if value is None or unit is None:
+                continue
+            money_spans.append((m.start(), m.end()))
+            self.money(index, text, base, m, value, unit)
+        # "USD investment" without a figure: funding with a null value.
+        m = re.search(
+            r"\b(USD|RMB|yuan|dollar|euro|GBP|sterling)\b[\w\s-]{0,20}\b(?:investment|funding|financing)\b", text
+        )
+        if m and re.search(r"\breceived\b", text) and not money_spans:
+            unit = CURRENCY_WORDS.get(m.group(1).lower()) or CURRENCY_SYMBOLS.get(m.group(1).upper()) or "GBP"
+            for org in self.actor(index, base + m.start())[:1]:
+                self.emit(org, "funding", None, unit, index)
+        for m in COUNT.finditer(text):
+            if any(a <= m.start() < b for a, b in money_spans):
+                continue
+            if _QUAL_BEFORE.search(text[max(0, m.start() - 10) : m.start()]):
+                continue
+            n = m.group("n")
+            if re.fullmatch(r"(?:19|20)\d\d", n):
+                continue
+            value = _value(n, m.group("m"))
+            if value is None or value == 0:
+                continue
+            unit = m.group("unit").lower()
+            unit = UNIT_NORMAL.get(unit, unit)
+            adj = m.group("adj").strip()
+            if adj.startswith("listed") or unit == "listed companies":
+                unit = "listed companies"
+            self.count(index, text, base, m, value, unit)
+
+    def _clause_before(self, text: str, position: int) -> str:
+        return text[max(0, position - 120) : position]
+
+    def money(self, index, text, base, m, value, unit) -> None:
+        before = self._clause_before(text, m.start())
+        around = text[max(0, m.start() - 60) : m.end() + 60]
+        if BACKGROUND.search(before[-60:]) and not FUTURE.search(before[-60:]):
+            return
+        if re.search(
+            r"\b(?:residents|tenants|portfolio companies|resident companies)\b[^.]{0,30}\bhave raised\b", before
+        ):
+            owner = self._possessor(index)
+            if owner is not None:
+                self.emit(owner, "funding", value, unit, index)
+            return
+        if FUTURE.search(before[-80:]) and re.search(
+            r"\b(?:output|sales|revenue|tax|value|investment|target)\b", around, re.I
+        ):
+            for org in self.actor(index, base + m.start()):
+                self.emit(org, "programme_target", value, unit, index)
+            return
+        grant = re.search(r"\b(?:awarded|granted|gave)\s+(?:the\s+)?$", text[: m.start()][-80:])
+        award_target = re.search(r"\b(?:awarded|granted|gave)\b", before)
+        if award_target and re.search(r"\bgrant|funding|award\b", around, re.I):
+            target = next(
+                (
+                    x
+                    for x in self.ctx.mentions(index)
+                    if x.start >= base + award_target.end() and x.start <= base + m.start()
+                ),
+                None,
+            )
+            if target is not None:
+                self.emit(target.org, "funding", value, unit, index, self._abs_date(text))
+                return
+        if FUNDING_CUE.search(before[-100:]) or re.search(
+            r"^\s*(?:in|of)?\s*(?:seed|Series|financing|funding)", text[m.end() : m.end() + 30], re.I
+        ):
+            actors = self.actor(index, base + m.start())
+            if actors:
+                self.emit(actors[0], "funding", value, unit, index, self._abs_date(text))
+            return
+        if CAPEX.search(before[-60:]) or re.search(r"^\s*(?:fund|deal|investment)", text[m.end() : m.end() + 20], re.I):
+            actors = self.actor(index, base + m.start())
+            if actors:
+                self.emit(actors[0], "other", value, unit, index)
+
+    def _abs_date(self, text: str) -> str | None:
+        d = DATE_FULL.search(text)
+        return date_of(d) if d else None
+
+    def _possessor(self, index: int) -> int | None:
+        for j in range(index, max(-1, index - 3), -1):
+            subject = self.ctx.subjects[j] if j < len(self.ctx.subjects) else None
+            if subject is not None:
+                return subject
+        return None
+
+    def count(self, index, text, base, m, value, unit) -> None:
+        before = self._clause_before(text, m.start())
+        local = before[-70:]
+        if BACKGROUND.search(local) and not FUTURE.search(local):
+            return
+        actors = self.actor(index, base + m.start())
+        if (
+            unit
+            in (
+                "hospitals",
+                "clinics",
+                "sites",
+                "users",
+                "patients",
+                "cities",
+                "countries",
+                "pharmacies",
+                "stores",
+                "doctors",
+                "physicians",
+            )
+            and MARKET_CUE.search(local)
+            and not FUTURE.search(local)
+        ):
+            for org in actors[:1]:
+                self.emit(org, "market_reach", value, unit, index)
+            return
+        if FUTURE.search(local):
+            for org in self._target_orgs(index, base + m.start(), actors):
+                self.emit(org, "programme_target", value, unit, index)
+            return
+        if OTHER_CUE.search(local) or re.search(
+            r"^\s*(?:have|has)\s+(?:joined|signed|settled)", text[m.end() : m.end() + 25]
+        ):
+            # "eight start-ups have joined X": the host after the verb.
+            after = text[m.end() : m.end() + 60]
+            joined = re.match(
+                r"^\s*(?:have|has)\s+(?:\w+\s+)?(?:joined|signed (?:up )?(?:with|to)|moved into|settled in)\s+", after
+            )
+            if joined:
+                host = next((x for x in self.ctx.mentions(index) if x.start >= base + m.end() + joined.end() - 1), None)
+                if host is not None:
+                    self.emit(host.org, "other", value, unit, index)
+                    return
+            if unit in ("square meters", "square feet") and not re.search(
+                r"\blease|leased|leases|occupy|rent", local, re.I
+            ):
+                return
+            for org in actors[:1]:
+                self.emit(org, "other", value, unit, index)
+
+    def _target_orgs(self, index: int, position: int, actors: list[int]) -> list[int]:
+        # A target shared by the parties of an agreement in the same sentence: one milestone per party.
+        s = self.ctx.doc.sentences[index]
+        for r in self.relations:
+            if r["evidence_start"] == s.start and r["type"] in (
+                "other_agreement",
+                "cooperation_agreement",
+                "framework_agreement",
+                "strategic_cooperation",
+            ):
+                names = r["parties"]
+                ids = [i for i, o in enumerate(self.ctx.orgs) if o.name in names]
+                if ids:
+                    return ids
+        return actors

@@ -1,0 +1,607 @@
+"""Organisation names: capitalised chunks of each sentence, cut at their true boundaries, sorted into
+organisations, people, titles, places and events, then grouped with their aliases.
+
+Boundaries the rules keep whole: "Smith & Nephew", "X, Inc.", "X Co., Ltd.", "X @ City", "University of X",
+"People's Hospital". Boundaries they cut: a possessive ("Sweden's Hub"), "X-based", a title before a name,
+"and" between two names whose left part ends on an organisation keyword.
+
+A chunk with an organisation keyword (University, Hospital, Therapeutics, Capital, Park, Hub, Co., …) and a
+distinctive word is an organisation. A bare chunk ("Marrowgate") is one only in an organisation's context:
+subject of a company verb (signed, joined, raised, launched, moved into, …), an apposition naming a company
+(", a Boston-based antibody developer"), a descriptor before it ("biotech company X"), a party phrase ("led by X",
+"agreement with X", "acquire X"), or a list of such names / of residents ("residents include A, B and C")."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .lexicon import (
+    COMMON_LEADERS,
+    COMPANY_VERBS,
+    COUNTRIES,
+    DEMONYMS,
+    DESCRIPTOR_NOUNS,
+    GENERIC_HEADS,
+    HONORIFICS,
+    LEGAL_SUFFIXES,
+    PERSON_TITLE,
+    PLACES,
+    TITLE_WORDS,
+)
+
+TOKEN = r"(?:[A-Z][A-Za-z0-9]*(?:[-·*'’.&][A-Za-z0-9]+)*|[a-z]{1,2}[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*|\d+[A-Za-z][A-Za-z0-9]*)"
+CONNECTOR = r"(?: (?:of|for|and|&|@|de|du|des|der|für|von|van|la|le|del|della|di|da|et|y)(?: the)? | )"
+SUFFIX = rf"(?:,? (?:{LEGAL_SUFFIXES})\.?(?![\w-]))(?:,? (?:Ltd|Limited|Inc|LLC)\.?(?![\w-]))?"
+CHUNK = re.compile(rf"(?<![\w·*&@'’-]){TOKEN}(?:{CONNECTOR}{TOKEN}){{0,14}}(?:{SUFFIX})?")
+_TOKEN = re.compile(TOKEN)
+_LEGAL_ABBREVIATIONS = frozenset({"Co", "Inc", "Ltd", "Corp", "Pte", "Pty", "Bros", "Mfg", "Intl"})
+_LEGAL_TAIL = re.compile(r"\.(?:,? (?:Ltd|Limited|Inc|LLC|Pte|Co)\.?)*")
+_SUFFIX_AT_END = re.compile(rf"{SUFFIX}$")
+
+CONNECTORS = frozenset("of for and & @ de du des der für von van la le del della di da et y the".split())
+# Words that qualify a keyword without making a name distinctive ("Science Park", "Innovation Centre").
+GENERIC_MODIFIERS = frozenset(
+    """science sciences innovation innovative research international national life technology biomedical
+    industrial development medical health global business industry enterprise hi-tech high-tech new joint
+    key open digital clinical translational precision advanced applied municipal management central
+    regional provincial city state people's public private economic technological engineering education
+    venture foreign affairs affair service services certification liaison biotech bio pharmaceutical
+    healthcare community commerce trade co-working shared wet incubation entrepreneurship startup start-up
+    creative smart future strategic""".split()
+)
+CORE_TITLES = frozenset(
+    """ceo cto cfo coo cso cmo cio president director chief chairman chairwoman chairperson chair head professor
+    prof mayor minister secretary governor dean founder co-founder cofounder manager officer executive
+    spokesperson spokesman spokeswoman vp svp evp deputy commissioner chancellor provost ambassador
+    senator""".split()
+)
+PLACE_KEYWORDS = frozenset("province city district county state municipality prefecture region area".split())
+EVENT_HEADS = frozenset(
+    """expo exhibition forum summit conference convention congress fair festival week symposium meeting
+    show awards day days olympiad roadshow hackathon workshop seminar webinar gala ceremony""".split()
+)
+NON_ORG_HEADS = frozenset(
+    """programme program plan project projects challenge prize award initiative cluster strategy scheme
+    tower building hall road street avenue square series round phase covid-19 covid platform app""".split()
+)
+_DEMONYM_TOKENS = {k: v for k, v in DEMONYMS.items() if " " not in k}
+
+_PERSON_AFTER = re.compile(
+    rf"^,\s*(?:the\s+|a\s+|an\s+|its\s+|our\s+|their\s+|his\s+|her\s+)?(?:[A-Z][\w·]*(?:'s|’s)\s+)?"
+    rf"(?:[\w-]+\s+){{0,3}}?{PERSON_TITLE}\b"
+)
+_PERSON_BEFORE = re.compile(
+    r"(?:\b(?:said|says|according to|told|by Dr|Dr|Mr|Mrs|Ms|Prof|Professor|Sir|Dame)\.?|"
+    r"\b(?:CEO|CTO|CFO|COO|CSO|President|Director|Mayor|Minister|Chairman|Chairwoman|Founder|founder|Governor|"
+    r"Secretary|Dean|Chancellor|Executive|Officer|Manager|Head|Partner|Principal|Investigator|Professor|"
+    r"[Ss]pokesperson|Analyst))\s+$"
+)
+_PERSON_VERB_AFTER = re.compile(r"^\s+(?:said|says|added|noted|explained|commented|told|stated|remarked)\b")
+_COMPANY_VERB_AFTER = re.compile(
+    rf"^(?:\s*,\s*(?:which|that|who)\s+|\s+)(?:also\s+|now\s+|recently\s+|today\s+|officially\s+|successfully\s+|"
+    rf"jointly\s+|has\s+also\s+|will\s+also\s+|had\s+|have\s+)?{COMPANY_VERBS}\b"
+)
+_APPOSITIVE = re.compile(
+    r"^,\s*(?:(?:a|an|the|one|its|our)\s+)(?P<desc>(?:[\w’'-]+\s+){0,6}?)(?P<noun>company|start-?up|startup|"
+    r"developer|firm|maker|manufacturer|provider|spin-?out|spinout|subsidiary|organi[sz]ation|CRO|CDMO|"
+    r"biotech|medtech|group|investor|fund|incubator|accelerator|network|hub|campus|park|platform|resident|"
+    r"supplier|distributor|operator|pioneer|specialist|leader|innovator|enterprise|institute|charity|"
+    r"foundation|university|hospital|venture capital firm|investment firm|bank|agency|laboratory|lab)\b"
+)
+_DESCRIPTOR_BEFORE = re.compile(rf"\b{DESCRIPTOR_NOUNS}\s+$")
+_PARTY_BEFORE = re.compile(
+    r"\b(?:led by|co-led by|participation (?:of|from)|investment from|investments from|funding from|backed by|"
+    r"funded by|supported by|acquire|acquires|acquired|acquiring|acquisition of|merger with|invest(?:ed|s|ing)? in|"
+    r"agreement with|agreements with|cooperation with|collaboration with|partnership with|partnered with|"
+    r"partners with|partnering with|teamed up with|joined by|MOU with|memorandum of understanding with|"
+    r"contract with|deal with|alliance with|licen[cs]e (?:\w+ ){0,4}to|licen[cs]ed (?:\w+ ){0,5}to|"
+    r"licen[cs]ed (?:\w+ ){0,4}from|spun out of|spin-out of|spinout of|subsidiary of)\s+(?:the\s+)?$",
+    re.I,
+)
+_LIST_INTRO = re.compile(
+    r"(?:\b(?:including|include|includes|included|such as|namely|are|were|like|among them|joined by)|:)\s*$"
+)
+_LOCATIVE_BEFORE = re.compile(r"\b(?:in|at|near|across|to|from|of|throughout|around|outside|inside|via)\s+(?:the\s+)?$")
+_NON_ORG_BEFORE = re.compile(
+    r"\b(?:project|projects|programme|program|plan|initiative|product|products|brand|device|drug|app|platform|"
+    r"scheme|challenge|campaign)\s+(?:of|called|named|dubbed|known as)\s+(?:the\s+)?[\"“]?$",
+    re.I,
+)
+_LIST_TAIL = re.compile(
+    r"^,?\s*(?:and|as well as)\s+(?:other|more|several|many|some)\s+(?:\w+\s+){0,2}(?:companies|firms|"
+    r"organi[sz]ations|partners|enterprises|institutions|investors|start-?ups|stakeholders)\b"
+)
+_BASED = re.compile(r"^(?P<place>.+?)-(?:based|headquartered)$")
+
+
+@dataclass(slots=True)
+class Chunk:
+    start: int
+    end: int
+    surface: str
+    sentence: int
+    tokens: list[str]
+    kind_hint: str | None = None
+    country_hint: str | None = None
+    category: str = "bare"  # keyword | bare | person | place | event | title | other
+    accepted: bool = False
+    after_title: bool = False
+
+
+@dataclass
+class Organisation:
+    name: str
+    aliases: list[str] = field(default_factory=list)
+    kind: str = "company"
+    country: str | None = None
+    first: int = 0  # offset of the first mention
+    sentence: int = 0
+    chunks: list[Chunk] = field(default_factory=list)
+    place_only: bool = False
+
+
+def fold(name: str) -> str:
+    """The comparison form of a name: case, spaces, a leading "the" and end punctuation ignored."""
+    name = re.sub(r"[\s\u00a0]+", " ", name.replace("’", "'")).strip().lower()
+    name = re.sub(r"^the ", "", name)
+    return name.rstrip(".,;: ")
+
+
+def _low(token: str) -> str:
+    return token.lower().replace("’", "'")
+
+
+def _is_place_token(token: str) -> bool:
+    return token in PLACES or token.rstrip(".") in PLACES
+
+
+def chunks_of(work: str, sentences, vocabulary: set[str]) -> list[Chunk]:
+    found: list[Chunk] = []
+    for index, sentence in enumerate(sentences):
+        s = sentence.text
+        base = sentence.start
+        for m in CHUNK.finditer(s):
+            for piece in _cut(s, m.start(), m.end(), vocabulary):
+                a, b, hint_country, after_title = piece
+                surface = s[a:b]
+                tokens = [t.group(0) for t in _TOKEN.finditer(surface)]
+                if not tokens:
+                    continue
+                ext = _LEGAL_TAIL.match(s, b) if tokens[-1] in _LEGAL_ABBREVIATIONS else None
+                if ext:
+                    b = ext.end()
+                    surface = s[a:b]
+                chunk = Chunk(
+                    base + a, base + b, surface, index, tokens, country_hint=hint_country, after_title=after_title
+                )
+                _categorise(chunk, s, a, b)
+                found.append(chunk)
+    return found
+
+
+def _cut(s: str, start: int, end: int, vocabulary: set[str]):
+    """Cut one regex chunk into name pieces: (start, end, country hint, came after a title)."""
+    tokens = [(t.start(), t.end(), t.group(0)) for t in _TOKEN.finditer(s, start, end)]
+    # The legal suffix ("Co., Ltd.", ", Inc.") belongs to the last piece and is never cut.
+    suffix = _SUFFIX_AT_END.search(s, start, end)
+    suffix_start = suffix.start() if suffix and suffix.start() > start else end
+    pieces: list[list[tuple[int, int, str]]] = [[]]
+    hints: list[str | None] = [None]
+    after_title = [False]
+    for i, (a, b, t) in enumerate(tokens):
+        if a >= suffix_start:
+            break
+        low = _low(t)
+        gap = s[tokens[i - 1][1] : a] if i else ""
+        current = pieces[-1]
+        based = _BASED.match(t)
+        if based:  # "US-based", "Hangzhou-based": a place, and the country of what follows
+            place = based.group("place")
+            pieces.append([])
+            hints.append(PLACES.get(place) or COUNTRIES.get(place))
+            after_title.append(False)
+            continue
+        if low in CONNECTORS and not current:
+            continue
+        if current and gap.strip() in ("and",) and _ends_on_keyword(current, t):
+            pieces.append([])
+            hints.append(None)
+            after_title.append(False)
+            current = pieces[-1]
+        if not current:
+            # Leading words that are not names: sentence starters, common words, titles.
+            if low in COMMON_LEADERS and not (low == "the" and False):
+                continue
+            if (a == 0 or s[a - 1] in "\"“‘'(") and low in vocabulary and low not in GENERIC_HEADS:
+                continue
+            if low in _DEMONYM_TOKENS and i + 1 < len(tokens) and tokens[i + 1][0] < suffix_start:
+                hints[-1] = (
+                    _DEMONYM_TOKENS[low.capitalize()] if low.capitalize() in _DEMONYM_TOKENS else DEMONYMS.get(t)
+                )
+                rest_low = [_low(x[2]) for x in tokens[i + 1 :]]
+                if any(r not in GENERIC_HEADS and r not in GENERIC_MODIFIERS and r not in CONNECTORS for r in rest_low):
+                    continue
+            if t in HONORIFICS or t.rstrip(".") in HONORIFICS:
+                after_title[-1] = True
+                continue
+        if low in TITLE_WORDS and _title_run(tokens, i, s):
+            # "Chief Executive of X" / "President and CEO of X": keep only X; "CEO Jane Doe": a person.
+            pieces.append([])
+            hints.append(None)
+            after_title.append(True)
+            continue
+        if t.endswith(("'s", "’s")) and len(t) > 2:
+            nxt = tokens[i + 1][2] if i + 1 < len(tokens) else ""
+            if _low(nxt) in GENERIC_HEADS and nxt and tokens[i + 1][0] - b <= 1:
+                current.append((a, b, t))
+            else:
+                current.append((a, b - 2, t[:-2]))
+                if _is_place_token(t[:-2]) or t[:-2] in COUNTRIES:
+                    hints.append(COUNTRIES.get(t[:-2]) or PLACES.get(t[:-2]))
+                else:
+                    hints.append(None)
+                pieces.append([])
+                after_title.append(False)
+            continue
+        current.append((a, b, t))
+    out = []
+    for idx, piece in enumerate(pieces):
+        # Drop trailing connectors ("X and", "X of").
+        while piece and _low(piece[-1][2]) in CONNECTORS:
+            piece.pop()
+        if not piece:
+            continue
+        a, b = piece[0][0], piece[-1][1]
+        if idx == len(pieces) - 1 and suffix_start < end:
+            b = end
+        elif idx == len(pieces) - 1 and suffix_start == end and b < end:
+            pass
+        # A legal suffix right after a non-final piece is impossible; keep b.
+        out.append((a, b, hints[idx], after_title[idx]))
+    return out
+
+
+def _title_run(tokens, i, s) -> bool:
+    """Is tokens[i] the start (or part) of a job title? True when the run of title words holds a core title."""
+    j = i
+    core = False
+    while j < len(tokens):
+        low = _low(tokens[j][2])
+        if low in CORE_TITLES:
+            core = True
+        if low not in TITLE_WORDS and low not in ("of", "and", "&"):
+            break
+        j += 1
+    if not core:
+        return False
+    # Only the tokens of the title run are skipped by the caller one by one: mark this token a title.
+    return _low(tokens[i][2]) in TITLE_WORDS
+
+
+def _ends_on_keyword(current, next_token: str) -> bool:
+    last = _low(current[-1][2])
+    if last in GENERIC_HEADS and last not in _WEAK_SPLIT:
+        return True
+    return False
+
+
+_WEAK_SPLIT = frozenset(
+    """medical medicine health healthcare sciences technology tech digital data ai energy materials imaging
+    biomedical industrial molecular surgical innovations neuro oncology genetics analytics networks electronics
+    investment equity securities development community economic""".split()
+)
+
+
+def _categorise(chunk: Chunk, s: str, a: int, b: int) -> None:
+    tokens = chunk.tokens
+    lows = [_low(t) for t in tokens]
+    head = lows[-1]
+    # Events ("Asia Pacific Medtech Forum") and named programmes, buildings, rounds are not organisations.
+    if head in EVENT_HEADS:
+        chunk.category = "event"
+        return
+    if head in NON_ORG_HEADS or lows[0] in ("series",):
+        chunk.category = "other"
+        return
+    content = [t for t, low in zip(tokens, lows) if low not in CONNECTORS]
+    if all(_is_place_token(t) or _low(t) in PLACE_KEYWORDS for t in content) or chunk.surface in PLACES:
+        chunk.category = "place"
+        return
+    if chunk.surface in DEMONYMS:
+        chunk.category = "place"
+        return
+    if all(low in TITLE_WORDS or low in CONNECTORS for low in lows):
+        chunk.category = "title"
+        return
+    keyword = any(low in GENERIC_HEADS for low in lows) or bool(_SUFFIX_AT_END.search(chunk.surface))
+    multi = " ".join(lows)
+    if not keyword:
+        keyword = any(k in multi for k in ("science park", "innovation center", "innovation centre"))
+    distinctive = [
+        low for low in lows if low not in GENERIC_HEADS and low not in GENERIC_MODIFIERS and low not in CONNECTORS
+    ]
+    before, after = s[max(0, a - 80) : a], s[b : b + 120]
+    if _NON_ORG_BEFORE.search(before):
+        chunk.category = "other"
+        return
+    person = (
+        (_PERSON_AFTER.match(after) and not keyword)
+        or (_PERSON_BEFORE.search(before) and not keyword)
+        or (_PERSON_VERB_AFTER.match(after) and not keyword)
+        or (chunk.after_title and not keyword)
+    )
+    if person:
+        chunk.category = "person"
+        return
+    if keyword and (distinctive or len(content) >= 3):
+        chunk.category = "keyword"
+        chunk.accepted = True
+    elif keyword:
+        chunk.category = "generic"  # "the University", "Management Committee": a reference, not a name
+        return
+    # Context that makes any capitalised chunk an organisation (and hints its kind).
+    ap = _APPOSITIVE.match(after)
+    if ap:
+        chunk.accepted = True
+        chunk.kind_hint = _kind_of_noun(ap.group("noun"), ap.group("desc"))
+        desc = ap.group("desc")
+        for word in re.findall(r"[\w’'-]+", desc):
+            based = _BASED.match(word)
+            if based and (based.group("place") in PLACES):
+                chunk.country_hint = chunk.country_hint or PLACES[based.group("place")]
+            elif word in DEMONYMS:
+                chunk.country_hint = chunk.country_hint or DEMONYMS[word]
+        m_in = re.search(r"\b(?:in|of)\s+([A-Z][\w’'-]+(?: [A-Z][\w-]+)?)", after[: ap.end() + 30])
+        if m_in:
+            place = re.sub(r"(?:'s|’s)$", "", m_in.group(1))
+            if place in PLACES and PLACES[place]:
+                chunk.country_hint = chunk.country_hint or PLACES[place]
+    if _COMPANY_VERB_AFTER.match(after) or _DESCRIPTOR_BEFORE.search(before) or _PARTY_BEFORE.search(before):
+        chunk.accepted = True
+        d = _DESCRIPTOR_BEFORE.search(before)
+        if d:
+            chunk.kind_hint = chunk.kind_hint or _kind_of_noun(d.group(0).strip(), "")
+            pre = before[: d.start()]
+            m = re.search(r"([A-Z][\w’'-]+)(?:\s+[\w-]+){0,4}\s*$", pre)
+            if m:
+                word = m.group(1)
+                based = _BASED.match(word)
+                if word in DEMONYMS:
+                    chunk.country_hint = chunk.country_hint or DEMONYMS[word]
+                elif based and based.group("place") in PLACES:
+                    chunk.country_hint = chunk.country_hint or PLACES[based.group("place")]
+    if not chunk.accepted and chunk.category == "bare":
+        chunk.category = "bare"
+
+
+def _kind_of_noun(noun: str, desc: str) -> str | None:
+    noun = noun.lower()
+    desc = (desc or "").lower()
+    if noun in ("incubator", "accelerator", "hub", "network") and (
+        "incubat" in desc or "accelerat" in desc or "lab" in desc or noun != "network"
+    ):
+        return "hub"
+    if noun in ("campus", "park"):
+        return "campus"
+    if (
+        noun in ("investor", "investors", "fund", "venture capital firm", "investment firm", "bank")
+        or "venture" in desc
+        or "invest" in desc
+    ):
+        return "investor"
+    if noun in ("university",):
+        return "university"
+    if noun in ("hospital",):
+        return "hospital"
+    if noun in ("institute", "charity", "foundation", "network"):
+        return "other"
+    if noun in ("agency",):
+        return "government"
+    if noun in ("laboratory", "lab"):
+        return "lab"
+    if "pharmaceutical" in desc or noun in ("drugmaker",) or "pharma" in desc:
+        return (
+            "pharma"
+            if noun in ("group", "company", "giant", "drugmaker")
+            and ("multinational" in desc or "global" in desc or "giant" in desc)
+            else "company"
+        )
+    return "company"
+
+
+def accept_in_lists(chunks: list[Chunk], sentences, work: str) -> None:
+    """A list of names ("A, B, and C") shares its fate: accepted when one item is or when it is introduced as
+    residents/companies; never when it follows a locative preposition (a list of cities)."""
+    by_sentence: dict[int, list[Chunk]] = {}
+    for c in chunks:
+        by_sentence.setdefault(c.sentence, []).append(c)
+    for index, items in by_sentence.items():
+        items.sort(key=lambda c: c.start)
+        groups: list[list[Chunk]] = []
+        for c in items:
+            if groups:
+                prev = groups[-1][-1]
+                gap = work[prev.end : c.start]
+                if re.fullmatch(
+                    r",\s*|,?\s+(?:and|&|or|as well as)\s+|,\s*and\s+|,\s*(?:and\s+)?the\s+|\s+and\s+the\s+", gap
+                ):
+                    groups[-1].append(c)
+                    continue
+            groups.append([c])
+        for group in groups:
+            if len(group) < 2:
+                continue
+            members = [c for c in group if c.category in ("bare", "keyword")]
+            if len(members) < 2:
+                continue
+            first = group[0]
+            sentence = sentences[index]
+            before = work[max(sentence.start, first.start - 60) : first.start]
+            if _LOCATIVE_BEFORE.search(before) and not any(c.category == "keyword" for c in group):
+                continue
+            last = group[-1]
+            tail = work[last.end : last.end + 80]
+            if (
+                any(c.accepted for c in group)
+                or _LIST_INTRO.search(before)
+                or _LIST_TAIL.match(tail)
+                or _COMPANY_VERB_AFTER.match(tail)
+            ):
+                for c in members:
+                    c.accepted = True
+
+
+def split_known_conjunctions(chunks: list[Chunk]) -> list[Chunk]:
+    """ "A and B" kept whole by the first pass is cut when A or B is a name on its own elsewhere."""
+    known = {fold(c.surface) for c in chunks if " and " not in c.surface}
+    out: list[Chunk] = []
+    for c in chunks:
+        if " and " in c.surface and c.category in ("bare", "keyword"):
+            left, _, right = c.surface.partition(" and ")
+            if fold(left) in known or fold(right) in known:
+                for part, offset in ((left, 0), (right, len(left) + 5)):
+                    piece = Chunk(
+                        c.start + offset,
+                        c.start + offset + len(part),
+                        part,
+                        c.sentence,
+                        [t.group(0) for t in _TOKEN.finditer(part)],
+                    )
+                    piece.category = "keyword" if any(_low(t) in GENERIC_HEADS for t in piece.tokens) else "bare"
+                    piece.accepted = c.accepted or fold(part) in known
+                    out.append(piece)
+                continue
+        out.append(c)
+    return out
+
+
+def group(chunks: list[Chunk], work: str, local_places: dict[str, str]) -> list[Organisation]:
+    """Accepted chunks -> organisations, each with its aliases (acronyms in parentheses, later short forms and
+    initialisms of a name), kind and country."""
+    from .kinds import country_of, kind_of
+
+    accepted_surfaces = {fold(c.surface) for c in chunks if c.accepted}
+    blocked = {fold(c.surface) for c in chunks if c.category in ("person", "event", "title", "other")}
+    orgs: dict[str, Organisation] = {}
+    order: list[str] = []
+    for c in sorted(chunks, key=lambda c: c.start):
+        key = fold(c.surface)
+        if not key or c.category in ("person", "event", "title", "other", "generic"):
+            continue
+        if c.category == "place":
+            continue
+        if not c.accepted and key not in accepted_surfaces:
+            continue
+        if c.category == "bare" and key in blocked:
+            continue
+        org = orgs.get(key)
+        if org is None:
+            org = orgs[key] = Organisation(name=_clean_name(c.surface), first=c.start, sentence=c.sentence)
+            order.append(key)
+        org.chunks.append(c)
+    # Acronyms in parentheses right after a name: "Agency for Science, Technology and Research (A*STAR)".
+    acronym_of: dict[str, str] = {}
+    for key in order:
+        for c in orgs[key].chunks:
+            m = re.match(r"\s*\(([^()\n]{1,30})\)", work[c.end : c.end + 34])
+            if m:
+                inner = m.group(1).strip()
+                if (
+                    re.fullmatch(r"[A-Z0-9][\w·*&.'’-]*(?: [A-Z0-9][\w·*&.-]*){0,2}", inner)
+                    and inner not in PLACES
+                    and not re.fullmatch(r"\d+", inner)
+                ):
+                    acronym_of[fold(inner)] = key
+                    if inner not in orgs[key].aliases and fold(inner) != key:
+                        orgs[key].aliases.append(inner)
+    # Short forms: merged into the long form they abbreviate.
+    merged: dict[str, str] = {}
+    for key in order:
+        if key in acronym_of and acronym_of[key] != key:
+            merged[key] = acronym_of[key]
+            continue
+        for other in order:
+            if other == key or other in merged:
+                continue
+            if is_short_form(orgs[key].name, orgs[other].name):
+                merged[key] = other
+                break
+    # Chunks like "Agency for Science" that an acronym's long form contains are fragments of it.
+    result: list[Organisation] = []
+    for key in order:
+        if key in merged:
+            target = merged[key]
+            while target in merged:
+                target = merged[target]
+            org = orgs[target]
+            surface = orgs[key].name
+            if fold(surface) != target and surface not in org.aliases:
+                org.aliases.append(surface)
+            org.chunks.extend(orgs[key].chunks)
+            org.first = min(org.first, orgs[key].first)
+            continue
+        result.append(orgs[key])
+    for org in result:
+        hints = [c.kind_hint for c in org.chunks if c.kind_hint]
+        org.kind = kind_of(org.name, hints[0] if hints else None)
+        org.country = country_of(org.name, [c.country_hint for c in org.chunks], local_places)
+        org.place_only = all(
+            _is_place_token(t) or _low(t) in PLACE_KEYWORDS or _low(t) in CONNECTORS for t in _TOKEN.findall(org.name)
+        )
+        org.chunks.sort(key=lambda c: c.start)
+    result.sort(key=lambda o: o.first)
+    return result
+
+
+def _clean_name(surface: str) -> str:
+    surface = re.sub(r"\s+", " ", surface).strip()
+    surface = re.sub(r"^(?:the|The)\s+", "", surface)
+    return surface
+
+
+_REMOVABLE = GENERIC_HEADS | GENERIC_MODIFIERS | CONNECTORS | {"co", "ltd", "inc", "corp", "llc", "plc", "gmbh"}
+
+
+def _name_tokens(name: str) -> list[str]:
+    return [_low(t).rstrip(".") for t in re.findall(r"[\w·*'’&@-]+", name) if t not in (",",)]
+
+
+def is_short_form(short: str, long: str) -> bool:
+    """Is `short` a short form of `long`? An ordered subsequence of its words that keeps its distinctive word and
+    drops only keywords, qualifiers, the legal form or a leading place ("Greenacre" of "Greenacre Science Park",
+    "Kanglin Pharmaceutical" of "Shanghai Kanglin Pharmaceutical Co., Ltd."), or its initialism ("NUS").
+    A trailing place or an "@ site" makes a separate unit ("X China", "X @ City"), never an alias."""
+    s, l_ = _name_tokens(short), _name_tokens(long)
+    if not s or len(s) >= len(l_) and s != l_:
+        return False
+    if "@" in l_ and "@" not in s:
+        return False
+    if short.isupper() and 2 <= len(short) <= 6 and "@" not in l_:
+        initials = "".join(t[0] for t in l_ if t not in CONNECTORS and t not in ("co", "ltd", "inc"))
+        if initials.upper() == short.upper():
+            return True
+    # ordered subsequence
+    j = 0
+    matched: list[int] = []
+    for i, tok in enumerate(l_):
+        if j < len(s) and tok == s[j]:
+            matched.append(i)
+            j += 1
+    if j < len(s) or not matched:
+        return False
+    long_tokens = re.findall(r"[\w·*'’&@-]+", long)
+    for i, tok in enumerate(l_):
+        if i in matched:
+            continue
+        original = long_tokens[i] if i < len(long_tokens) else tok
+        if tok in _REMOVABLE:
+            continue
+        if i < matched[0] and (_is_place_token(original) or original in PLACES):
+            continue
+        return False
+    # The short form must keep a distinctive word of the long one.
+    distinctive = [t for t in s if t not in _REMOVABLE and not _is_place_token(t.capitalize())]
+    if not distinctive:
+        return False
+    return True

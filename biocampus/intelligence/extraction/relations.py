@@ -1,0 +1,456 @@
+"""Relations: one per (type, party set, event), multi-label from one sentence ("signed a cooperation agreement on
+the joint development and commercialization of …" gives three). Party sets follow ANNOTATION.md: joiner first
+and host second for joined_campus, investor first for investment, co-builders (not the built entity) for a
+co-built organisation, otherwise text order."""
+
+from __future__ import annotations
+
+import re
+
+from .context import Context, Mention
+from .sentences import DATE_FULL, date_of
+
+_NOT_AFTER_STRATEGIC = r"(?<!strategic )(?<!framework )"
+TYPE_TRIGGERS: list[tuple[str, re.Pattern]] = [
+    (
+        "strategic_cooperation",
+        re.compile(
+            r"\bstrategic (?:cooperation|collaboration|partnership|partners?|alliance|co-operation)\b|\bStrategic Cooperation\b",
+            re.I,
+        ),
+    ),
+    ("framework_agreement", re.compile(r"\bframework (?:agreement|agreements|contract)\b", re.I)),
+    (
+        "cooperation_agreement",
+        re.compile(
+            _NOT_AFTER_STRATEGIC + r"\b(?:(?:research|investment|industry|clinical|technical|technology) and )?"
+            r"(?:cooperation|collaboration|co-operation|collaborative)(?: and \w+)? (?:agreement|agreements)\b|"
+            r"\b(?:research|clinical|development) collaboration agreements?\b|\bcooperation agreements? with\b",
+            re.I,
+        ),
+    ),
+    (
+        "other_agreement",
+        re.compile(
+            r"\b(?:memorand(?:um|a) of understanding|MOUs?|MoUs?|letters? of intent|LOIs?|term sheet|contracts?|"
+            r"(?:fund|service|supply|sponsorship|research|lease|project|procurement|sign(?:ed)?) agreements?)\b"
+        ),
+    ),
+    (
+        "joint_development",
+        re.compile(
+            r"\b(?:co-?develop\w*|jointly develop\w*|joint(?:ly)? (?:research and )?development|develop\w* (?:\w+ ){0,3}jointly|"
+            r"co-creat\w*|co-design\w*|together develop\w*)\b",
+            re.I,
+        ),
+    ),
+    (
+        "commercialization",
+        re.compile(
+            r"\b(?:commerciali[sz]ation|commerciali[sz]e|co-market\w*|co-promot\w*|distribution (?:agreement|deal|partnership|rights))\b",
+            re.I,
+        ),
+    ),
+    (
+        "acquisition",
+        re.compile(
+            r"\b(?:acquir(?:e|es|ed|ing)|acquisition of|takeover of|buy(?:s|ing)? out|bought|merge[ds]? with)\b", re.I
+        ),
+    ),
+    ("licensing", re.compile(r"\b(?:licen[cs](?:e|es|ed|ing)|out-licen\w+|in-licen\w+)\b", re.I)),
+]
+PARTNERSHIP = re.compile(
+    r"\b(?:entered (?:into )?(?:a |an )?(?:\w+ )?(?:cooperation|collaboration|partnership)|cooperat(?:e|es|ed|ing) with|"
+    r"collaborat(?:e|es|ed|ing) with|partner(?:s|ed|ing)? with|in partnership with|in collaboration with|"
+    r"in cooperation with|teamed up with|join(?:ed|s)? forces with|(?:formed|form|forming|launched|established) "
+    r"(?:a |an )?(?:\w+ )?(?:partnership|alliance|collaboration)|(?:partnership|collaboration|cooperation) "
+    r"(?:with|between)|committed to support\w*)\b",
+    re.I,
+)
+CO_BUILD = re.compile(
+    r"\b(?:co-?buil[dt]\w*|co-?found\w*|co-?establish\w*|co-?creat\w* by|jointly (?:built|established|founded|set up|"
+    r"launched|released|developed|operated|run|hosted|initiated|announced|build|establish|found|set up|launch|release)|"
+    r"(?:built|established|founded|set up|launched) jointly)\b",
+    re.I,
+)
+GENERIC_AGREEMENT = re.compile(
+    r"\b(?:signed|signs|sign|signing|inked|concluded|entered into|reached)\b[^.;]{0,80}?\bagreements?\b", re.I
+)
+INVESTMENT_AGREEMENT = re.compile(r"\binvestment (?:agreement|contract)s?\b", re.I)
+FUNDING = re.compile(
+    r"\b(?:raised|raises|raise|secured|secures|closed|closes|completed|received|receives|receiving|won|landed|"
+    r"obtained|attracted)\b[^.;]{0,120}?\b(?:led by|co-led by|from|backed by|funded by|participation (?:of|from)|"
+    r"with (?:participation|support|backing) from)\b",
+    re.I,
+)
+INVESTS = re.compile(r"\b(?:invest(?:s|ed|ing)?|will invest|has invested|made an investment)\b[^.;]{0,60}?\bin\b", re.I)
+GRANT = re.compile(r"\b(?:awarded|awards|granted|grants|gave|gives|provided|provides)\b", re.I)
+JOIN = re.compile(
+    r"\b(?:joined|joins|join|joining|(?:signed|agreed|decided)(?: up)? to (?:settle|move|locate|be based)(?: in| into| at)?|"
+    r"settled in|settles in|settle in|moved? (?:[\w-]+ ){0,4}(?:into|to)|moving (?:[\w-]+ ){0,4}(?:into|to)|"
+    r"relocat\w+ (?:[\w-]+ ){0,4}(?:to|into)|start(?:ed|s)? operations (?:in|at)|(?:was|were|been|be) admitted (?:to|into)|"
+    r"will be based (?:in|at|on)|(?:is|are|will be) (?:based|located|housed|headquartered) (?:in|at|on)|"
+    r"lease[sd]? (?:[\w,.-]+ ){0,6}(?:in|at)|(?:open|opens|opened|opening|establish|set up) (?:its|their|an?|the) "
+    r"(?:[\w&-]+ ){0,5}(?:headquarters|HQ|office|offices|site|centre|center|lab|laboratory|laboratories|facility|base|hub)"
+    r" (?:at|in)|build (?:an? |its |their )?(?:[\w,-]+ ){0,6}(?:in|at)(?= the (?:zone|park|campus))|"
+    r"(?:is|are|became|become|becoming) (?:an? |the )?(?:\w+ ){0,2}(?:resident|tenant)s? (?:of|at|in))\b",
+    re.I,
+)
+RESIDENT_LIST = re.compile(
+    r"\b(?:resident (?:companies|firms|start-?ups|organi[sz]ations|teams)|(?:new )?residents|tenants|newcomers|"
+    r"new members|portfolio companies|cohort|(?:new )?companies|start-?ups)\b[^.;]{0,120}?"
+    r"(?P<intro>\b(?:including|include|includes|included|are|were|such as|namely)\b|:)",
+    re.I,
+)
+WELCOME = re.compile(
+    r"\b(?:welcom(?:e|es|ed|ing)|signed up|admitted|attracted|brought in)\b[^.;]{0,140}?"
+    r"(?P<intro>\b(?:including|such as|namely)\b|:)",
+    re.I,
+)
+HOST_KINDS = ("campus", "hub")
+
+
+class RelationFinder:
+    def __init__(self, ctx: Context, events, event_re):
+        self.ctx = ctx
+        self.events = events
+        self.event_re = event_re
+        self.out: list[dict] = []
+        self.seen: set[tuple] = set()
+
+    # ------------------------------------------------------------------ helpers
+    def org_name(self, index: int) -> str:
+        return self.ctx.orgs[index].name
+
+    def is_host(self, org: int) -> bool:
+        o = self.ctx.orgs[org]
+        if o.kind in HOST_KINDS:
+            return True
+        return o.kind == "government" and bool(
+            re.search(r"\b(?:zone|park|district|area)\b", " ".join([o.name, *o.aliases]), re.I)
+        )
+
+    def emit(
+        self, kind: str, parties: list[int], index: int, evidence: tuple[int, int] | None = None, ordered: bool = False
+    ) -> None:
+        seen_parties: list[int] = []
+        for p in parties:
+            if p not in seen_parties:
+                seen_parties.append(p)
+        if len(seen_parties) < 2:
+            return
+        names = [self.org_name(p) for p in seen_parties]
+        event = self.event_for(index)
+        key = (kind, tuple(names) if ordered else frozenset(names), event)
+        if key in self.seen:
+            return
+        self.seen.add(key)
+        sentence = self.ctx.doc.sentences[index]
+        start, end = evidence or (sentence.start, sentence.end)
+        date = None
+        d = DATE_FULL.search(sentence.text)
+        if d:
+            date = date_of(d)
+        self.out.append(
+            {
+                "type": kind,
+                "parties": names,
+                "event": event,
+                "date": date,
+                "evidence": self.ctx.doc.text[start:end],
+                "evidence_start": start,
+                "evidence_end": end,
+            }
+        )
+
+    def event_for(self, index: int) -> str | None:
+        doc = self.ctx.doc
+        sentence = doc.sentences[index]
+        name = self._event_in(sentence.text)
+        if name:
+            return name
+        # The framing sentence of the paragraph ("For this year's expo, …", "At the conference, …").
+        para = [s for s in doc.sentences if s.paragraph == sentence.paragraph]
+        if para:
+            first = para[0].text
+            if re.match(r"^(?:At|During|For|Through|On the sidelines of|At the sidelines of)\b[^,]{0,80},", first):
+                head = first.split(",", 1)[0]
+                return self._event_in(head, allow_reference=True)
+        return None
+
+    def _event_in(self, text: str, allow_reference: bool = True) -> str | None:
+        if self.event_re is not None:
+            m = self.event_re.search(text)
+            if m:
+                found = m.group(0)
+                for e in self.events:
+                    if found == e.name or found in e.aliases or e.name.endswith(found):
+                        return e.name
+        if (
+            allow_reference
+            and len(self.events) == 1
+            and re.search(
+                r"\b(?:the|this year[’']s|this) (?:event|expo|exhibition|conference|forum|summit|fair|convention|"
+                r"congress|show)\b",
+                text,
+                re.I,
+            )
+        ):
+            return self.events[0].name
+        return None
+
+    def subject(self, index: int, before: int) -> list[Mention]:
+        mentions = [m for m in self.ctx.mentions(index) if m.end <= before]
+        if not mentions:
+            return []
+        # A relative clause ("X, which joined …") or the nearest mention right before the verb.
+        last = mentions[-1]
+        gap = self.ctx.doc.work[last.end : before]
+        if re.fullmatch(
+            r"(?:['’]s)?\s*(?:,\s*(?:which|who|that)\s+(?:\w+\s+){0,3}|\s*(?:also\s+|has\s+|have\s+|will\s+|"
+            r"had\s+|is\s+|are\s+|was\s+|were\s+|now\s+|jointly\s+|recently\s+|today\s+|officially\s+|"
+            r"successfully\s+|then\s+|agreed to\s+|plans to\s+|said it had agreed to\s+|said it has agreed to\s+)*)",
+            gap,
+        ) and not self._in_list_tail(index, last):
+            chain = self._chain_ending(index, last)
+            return chain
+        first = mentions[0]
+        return [m for m in self.ctx.conjuncts(index, first) if m.end <= before]
+
+    def _chain_ending(self, index: int, last: Mention) -> list[Mention]:
+        mentions = [m for m in self.ctx.mentions(index) if m.end <= last.end]
+        for m in mentions:
+            chain = self.ctx.conjuncts(index, m)
+            if chain[-1] is last:
+                return chain
+        return [last]
+
+    def _in_list_tail(self, index: int, last: Mention) -> bool:
+        return False
+
+    def after(self, index: int, position: int, pattern: str = r"\bwith\b", window: int = 80) -> list[Mention]:
+        s = self.ctx.doc.work
+        sentence = self.ctx.doc.sentences[index]
+        m = re.compile(pattern, re.I).search(s, position, sentence.end)
+        if not m:
+            return []
+        for mention in self.ctx.mentions(index):
+            if mention.start >= m.end() and mention.start - m.end() <= window:
+                return self.ctx.conjuncts(index, mention)
+        return []
+
+    def first_after(self, index: int, position: int, window: int = 120, host: bool = False) -> Mention | None:
+        for mention in self.ctx.mentions(index):
+            if mention.start >= position and mention.start - position <= window:
+                if not host or self.is_host(mention.org):
+                    return mention
+        return None
+
+    # ------------------------------------------------------------------ rules
+    def run(self) -> list[dict]:
+        doc = self.ctx.doc
+        for index, sentence in enumerate(doc.sentences):
+            mentions = self.ctx.mentions(index)
+            text = sentence.text
+            base = sentence.start
+            if not mentions:
+                continue
+            self.joined(index, text, base)
+            if len(mentions) < 2 and not re.search(r"\b(?:both parties|the two parties|the parties)\b", text):
+                continue
+            self.investment(index, text, base)
+            types = []
+            for kind, pattern in TYPE_TRIGGERS:
+                m = pattern.search(text)
+                if m:
+                    types.append((kind, m))
+            kinds = {k for k, _ in types}
+            if not kinds & {
+                "other_agreement",
+                "cooperation_agreement",
+                "framework_agreement",
+                "strategic_cooperation",
+                "licensing",
+            }:
+                g = GENERIC_AGREEMENT.search(text)
+                if g and not INVESTMENT_AGREEMENT.search(text):
+                    types.append(("other_agreement", g))
+            if "framework_agreement" in kinds and re.search(r"\bstrategic\b", text, re.I):
+                kinds.add("strategic_cooperation")
+                if not any(k == "strategic_cooperation" for k, _ in types):
+                    types.append(("strategic_cooperation", TYPE_TRIGGERS[1][1].search(text)))
+            co = CO_BUILD.search(text)
+            partner = PARTNERSHIP.search(text)
+            agreement_kinds = {
+                "other_agreement",
+                "cooperation_agreement",
+                "framework_agreement",
+                "strategic_cooperation",
+            }
+            if co:
+                types.append(("partnership", co))
+            elif partner and not (kinds & agreement_kinds):
+                types.append(("partnership", partner))
+            for kind, m in types:
+                parties = self.parties(kind, index, base + m.start(), base + m.end(), m)
+                if kind == "partnership" and co is not None and m is co:
+                    parties = self.co_builders(index, base + m.start(), base + m.end())
+                self.emit(kind, [p.org for p in parties], index, ordered=kind == "acquisition")
+        return self.out
+
+    def parties(self, kind: str, index: int, start: int, end: int, match) -> list[Mention]:
+        subject = self.subject(index, start)
+        if kind == "acquisition":
+            passive = re.search(
+                r"\b(?:was|were|been|being) (?:\w+ )?acquired by\b",
+                match.string[max(0, match.start() - 12) : match.end() + 4],
+            )
+            target = self.first_after(index, end)
+            if passive:
+                target_by = self.first_after(index, end)
+                return ([target_by] if target_by else []) + subject[:1]
+            if re.match(r"acquisition of", match.group(0), re.I) and not subject:
+                by = self.after(index, end, r"\bby\b")
+                return by[:1] + ([target] if target else [])
+            return subject[:1] + ([target] if target else [])
+        if kind == "licensing":
+            to = self.after(index, end, r"\bto\b", window=60)
+            frm = self.after(index, end, r"\bfrom\b", window=60)
+            w = self.after(index, self._subject_end(subject, start), r"\bwith\b")
+            if frm:
+                return frm[:1] + subject[:1]
+            return subject[:1] + (to[:1] or w[:1])
+        # Agreements and cooperation: the subject and those "with" / "between" them.
+        between = self.after(
+            index,
+            self._subject_end(subject, start) if subject else self.ctx.doc.sentences[index].start,
+            r"\bbetween\b",
+            window=60,
+        )
+        if between and not subject:
+            return between
+        w = self.after(index, self._subject_end(subject, start), r"\bwith\b")
+        parties = subject + w
+        if not w and len(subject) < 2:
+            # "A signed an agreement … to support B": the first organisation after the trigger.
+            nxt = self.after(index, end, r"\b(?:with|and|to)\b", window=40)
+            parties = subject + nxt[:1]
+        return parties
+
+    def _subject_end(self, subject: list[Mention], fallback: int) -> int:
+        return subject[-1].end if subject else fallback
+
+    def co_builders(self, index: int, start: int, end: int) -> list[Mention]:
+        by = self.after(index, start, r"\b(?:by|between)\b", window=40)
+        if by:
+            return by
+        subject = self.subject(index, start)
+        w = self.after(index, self._subject_end(subject, start), r"\bwith\b")
+        # The entity built (first mention right after an active "co-build") is not a party.
+        built = self.first_after(index, end, window=30)
+        parties = [m for m in subject + w if built is None or m.org != built.org or m in subject]
+        return parties
+
+    def investment(self, index: int, text: str, base: int) -> None:
+        m = FUNDING.search(text)
+        if m:
+            recipients = self.subject(index, base + m.start())
+            funders = self.after(
+                index,
+                base + m.start(),
+                r"\b(?:led by|co-led by|from|backed by|funded by|participation (?:of|from)|support from|backing from)\b",
+                window=60,
+            )
+            more = self.after(index, base + m.end(), r"\b(?:participation (?:of|from)|and|with)\b", window=60)
+            for f in funders + [x for x in more if x not in funders]:
+                for r in recipients[:1]:
+                    if f.org != r.org:
+                        self.emit("investment", [f.org, r.org], index, ordered=True)
+            return
+        m = INVESTS.search(text)
+        if (
+            m
+            and not re.search(r"\bwill invest\b[^.]{0,40}\bin (?:new|the|a)\b", text[m.start() : m.end() + 20], re.I)
+            or (m and True)
+        ):
+            if m:
+                investors = self.subject(index, base + m.start())
+                target = self.first_after(index, base + m.end() - 2, window=40)
+                if investors and target:
+                    self.emit("investment", [investors[0].org, target.org], index, ordered=True)
+                    return
+        m = GRANT.search(text)
+        if m and re.search(r"\b(?:grant|funding|subsidy|award)\b", text, re.I):
+            givers = self.subject(index, base + m.start())
+            target = self.first_after(index, base + m.end(), window=30)
+            if givers and target:
+                self.emit("investment", [givers[0].org, target.org], index, ordered=True)
+                return
+        m = re.search(r"\b(?:grant|funding|investment|financing)s? (?:\w+ ){0,3}from\b", text, re.I)
+        if m:
+            recipients = self.subject(index, base + m.start())
+            funders = self.after(index, base + m.start(), r"\bfrom\b", window=40)
+            for f in funders:
+                for r in recipients[:1]:
+                    if f.org != r.org:
+                        self.emit("investment", [f.org, r.org], index, ordered=True)
+        if INVESTMENT_AGREEMENT.search(text):
+            subject = self.subject(index, base + INVESTMENT_AGREEMENT.search(text).start())
+            w = self.after(index, self._subject_end(subject, base), r"\bwith\b")
+            if subject and w:
+                self.emit("investment", [subject[0].org, w[0].org], index, ordered=True)
+
+    def joined(self, index: int, text: str, base: int) -> None:
+        ctx = self.ctx
+        mentions = ctx.mentions(index)
+        # "X, a <Host> resident/tenant/company"
+        for a, b in zip(mentions, mentions[1:]):
+            gap = ctx.doc.work[a.end : b.start]
+            if (
+                re.fullmatch(r"\s*,\s*(?:an?|the)\s+", gap)
+                and self.is_host(b.org)
+                and re.match(
+                    r"\s+(?:resident|tenant|company|start-?up|portfolio company|member)\b",
+                    ctx.doc.work[b.end : b.end + 30],
+                )
+            ):
+                self._join([a], b, index)
+        for m in JOIN.finditer(text):
+            verb_start, verb_end = base + m.start(), base + m.end()
+            host = self.first_after(index, verb_end, window=60, host=True)
+            if host is None:
+                continue
+            joiners = self.subject(index, verb_start)
+            self._join(joiners, host, index)
+        for pattern in (RESIDENT_LIST, WELCOME):
+            for m in pattern.finditer(text):
+                intro_end = base + m.end("intro")
+                listed = [x for x in mentions if x.start >= intro_end]
+                if not listed:
+                    continue
+                chain = ctx.conjuncts(index, listed[0])
+                if listed[0].start - intro_end > 80:
+                    continue
+                host = None
+                in_sentence = [x for x in mentions if x.end <= intro_end and self.is_host(x.org)]
+                if in_sentence:
+                    host = in_sentence[-1]
+                else:
+                    host = self._previous_host(index)
+                if host is not None:
+                    self._join(chain, host, index)
+
+    def _previous_host(self, index: int) -> Mention | None:
+        for j in range(index - 1, max(-1, index - 4), -1):
+            hosts = [x for x in self.ctx.mentions(j) if self.is_host(x.org)]
+            if hosts:
+                return hosts[-1]
+        return None
+
+    def _join(self, joiners: list[Mention], host: Mention, index: int) -> None:
+        for j in joiners:
+            if j.org == host.org:
+                continue
+            if self.ctx.orgs[j.org].kind == "campus":
+                continue  # a park inside a park does not join it
+            self.emit("joined_campus", [j.org, host.org], index, ordered=True)
