@@ -17,6 +17,10 @@ REFERENCE = re.compile(
     r"|\b(?P<pronoun>They|It|The company|The firm|The group)\b(?=\s+(?:also\s+|has\s+|have\s+|will\s+|had\s+|is\s+|was\s+)?[a-z])"
     r"|\b(?P<both>[Bb]oth parties|[Tt]he two parties|[Bb]oth companies|[Tt]he two companies|[Tt]he parties)\b"
 )
+_CONJUNCT_GAP = re.compile(
+    r"(?:['’]s)?\s*(?:\([^()]{1,40}\))?\s*(?:,\s*(?:an?|the)\s+[^,;()]{1,80},\s*(?:and\s+)?|,\s*|"
+    r",?\s*(?:and|&|as well as|along with|together with|plus|alongside)\s+)(?:the\s+)?"
+)
 NOUN_KINDS = {
     "campus": ("campus",),
     "park": ("campus",),
@@ -120,11 +124,17 @@ class Context:
     def subject_at(self, index: int, start: int) -> int | None:
         """The organisation a sentence is about: its first mention, unless it sits in a leading phrase that
         ends in a comma ("At the conference, X signed") — then the first mention after that comma."""
-        mentions = [m for m in self.by_sentence[index]]
+        mentions = self.after_colon(index, self.doc.sentences[index].end)
         if not mentions:
             return None
-        first = mentions[0]
-        return first.org
+        return mentions[0].org
+
+    def after_colon(self, index: int, position: int) -> list[Mention]:
+        """Mentions before `position`, restricted to the clause after the last colon ("…: X did Y")."""
+        sentence = self.doc.sentences[index]
+        colon = self.doc.work.rfind(": ", sentence.start, position)
+        floor = colon if colon >= 0 else sentence.start
+        return [m for m in self.by_sentence[index] if floor <= m.start and m.end <= position]
 
     def conjuncts(self, index: int, anchor: Mention) -> list[Mention]:
         """The mention and the ones coordinated with it ("A, B and C", "A as well as B")."""

@@ -10,7 +10,11 @@ from .lexicon import COUNTRIES, DEMONYMS, KIND_KEYWORDS, PLACES
 _KEYS: list[tuple[str, str]] = sorted(
     ((k, kind) for kind, ks in KIND_KEYWORDS.items() for k in ks), key=lambda kv: -len(kv[0].split())
 )
-_KEY_RE = {k: re.compile(r"(?<![\w-])" + re.escape(k) + r"(?![\w-])") for k, _ in _KEYS}
+_ALL_KEYS = re.compile(
+    r"(?<![\w-])(?:" + "|".join(re.escape(k) for k, _ in _KEYS) + r")(?![\w-])"
+)
+_KIND_OF_KEY = {k: kind for k, kind in reversed(_KEYS)}
+_KIND_OF_KEY.update({k: kind for k, kind in _KEYS if k not in _KIND_OF_KEY})
 # When several keywords occur, the one nearest the head wins; these kinds beat "company" words anywhere.
 _PRIORITY = (
     "service_center",
@@ -33,11 +37,16 @@ def kind_of(name: str, hint: str | None = None) -> str:
     head_part = re.split(r" (?:of|for) ", low, maxsplit=1)[0]
     for part in (head_part, low):
         best: tuple[int, int, str] | None = None  # (end position, -priority, kind)
-        for key, kind in _KEYS:
-            for m in _KEY_RE[key].finditer(part):
-                cand = (m.end(), -_PRIORITY.index(kind), kind)
-                if best is None or cand > best:
-                    best = cand
+        position = 0
+        while True:
+            m = _ALL_KEYS.search(part, position)
+            if not m:
+                break
+            kind = _KIND_OF_KEY[m.group(0)]
+            cand = (m.end(), -_PRIORITY.index(kind), kind)
+            if best is None or cand > best:
+                best = cand
+            position = m.start() + 1
         if best:
             kind = best[2]
             if kind == "company" and hint and hint != "company":

@@ -28,8 +28,9 @@ _UNITS = (
     r"teams|ventures|innovators|entrepreneurs|exhibitors|visitors|participants|agreements|deals|programmes|"
     r"programs|talents|experts|investors|universities|schools|students|trials|drugs|devices"
 )
+_NUMBER_START = re.compile(rf"\b(?:\d|(?:{_NUMWORD})\b)", re.I)
 COUNT = re.compile(
-    rf"\b(?P<n>{_NUM})(?:\s?(?P<m>thousand|million|billion))?[\s-]+(?P<adj>(?:(?!and\b|or\b|of\b|in\b|to\b|from\b|at\b)"
+    rf"(?P<n>{_NUM})(?:\s?(?P<m>thousand|million|billion))?[\s-]+(?P<adj>(?:(?!and\b|or\b|of\b|in\b|to\b|from\b|at\b)"
     rf"[a-z][\w-]*\s+){{0,3}}?)(?P<unit>{_UNITS})\b",
     re.I,
 )
@@ -99,11 +100,18 @@ BACKGROUND = re.compile(
     re.I,
 )
 CAPEX = re.compile(r"\b(?:investment of|invest(?:s|ed|ing)?|worth|valued at|total investment|for|fund|deal)\b", re.I)
+_OPEN_GATE = re.compile(r"open|inaugur|unveil|launch|operation|commission", re.I)
+_CERT_GATE = re.compile(r"certif|accredit|approv|qualif|licen[cs]|clearance|ISO|GMP|designat", re.I)
+_PRODUCT_GATE = re.compile(r"launch|introduc|unveil|releas|rolled", re.I)
+_NUMBER_GATE = re.compile(r"\d|\b(?:" + _NUMWORD + r")\b|USD|RMB|yuan|dollar|euro|sterling", re.I)
 UNIT_NORMAL = {
     "company": "companies",
-    "startups": "start-ups",
-    "startup": "start-ups",
-    "start-up": "start-ups",
+    "firms": "companies",
+    "enterprises": "companies",
+    "start-ups": "companies",
+    "startups": "companies",
+    "startup": "companies",
+    "start-up": "companies",
     "square metres": "square meters",
     "sqm": "square meters",
     "sq ft": "square feet",
@@ -163,7 +171,7 @@ class MilestoneFinder:
         """Who did what is said at `position`: the subject before it (a relative clause's antecedent, a
         coordinated subject gives several), else the previous sentence's subject for "It"/"They"."""
         ctx = self.ctx
-        before = [m for m in ctx.mentions(index) if m.end <= position]
+        before = ctx.after_colon(index, position)
         if not before:
             return []
         work = ctx.doc.work
@@ -182,14 +190,19 @@ class MilestoneFinder:
             if not self.ctx.mentions(index):
                 continue
             text, base = sentence.text, sentence.start
-            self.openings(index, text, base)
-            for m in CERTIFICATION.finditer(text):
-                for org in self.actor(index, base + m.start())[:1]:
-                    self.emit(org, "certification", None, None, index, self._date_near(text, m.end()))
-            for m in PRODUCT.finditer(text):
-                for org in self.actor(index, base + m.start())[:1]:
-                    self.emit(org, "product_launch", None, None, index, self._date_near(text, m.end()))
-            self.quantities(index, text, base)
+            # Cheap gates first: most sentences hold none of the words a rule needs.
+            if _OPEN_GATE.search(text):
+                self.openings(index, text, base)
+            if _CERT_GATE.search(text):
+                for m in CERTIFICATION.finditer(text):
+                    for org in self.actor(index, base + m.start())[:1]:
+                        self.emit(org, "certification", None, None, index, self._date_near(text, m.end()))
+            if _PRODUCT_GATE.search(text):
+                for m in PRODUCT.finditer(text):
+                    for org in self.actor(index, base + m.start())[:1]:
+                        self.emit(org, "product_launch", None, None, index, self._date_near(text, m.end()))
+            if _NUMBER_GATE.search(text):
+                self.quantities(index, text, base)
         return self.out
 
     def _date_near(self, text: str, position: int) -> str | None:
@@ -267,7 +280,12 @@ class MilestoneFinder:
             unit = CURRENCY_WORDS.get(m.group(1).lower()) or CURRENCY_SYMBOLS.get(m.group(1).upper()) or "GBP"
             for org in self.actor(index, base + m.start())[:1]:
                 self.emit(org, "funding", None, unit, index)
-        for m in COUNT.finditer(text):
+        for start in _NUMBER_START.finditer(text):
+            if start.start() and (text[start.start() - 1].isdigit() or text[start.start() - 1] in ".,-"):
+                continue
+            m = COUNT.match(text, start.start())
+            if m is None:
+                continue
             if any(a <= m.start() < b for a, b in money_spans):
                 continue
             if _QUAL_BEFORE.search(text[max(0, m.start() - 10) : m.start()]):
@@ -349,6 +367,10 @@ class MilestoneFinder:
         if BACKGROUND.search(local) and not FUTURE.search(local):
             return
         actors = self.actor(index, base + m.start())
+        following = text[m.end() : m.end() + 40]
+        if re.search(r"^[^.;]*?\b(?:in the coming|by (?:the end of )?20\d\d|within (?:the next )?\w+ years|over the next|"
+                     r"next year|in the next)\b", following, re.I):
+            local = local + " will "
         if (
             unit
             in (
@@ -364,7 +386,7 @@ class MilestoneFinder:
                 "doctors",
                 "physicians",
             )
-            and MARKET_CUE.search(local)
+            and MARKET_CUE.search(before)
             and not FUTURE.search(local)
         ):
             for org in actors[:1]:

@@ -517,12 +517,16 @@ def group(chunks: list[Chunk], work: str, local_places: dict[str, str]) -> list[
                         orgs[key].aliases.append(inner)
     # Short forms: merged into the long form they abbreviate.
     merged: dict[str, str] = {}
+    tokens_of = {key: _name_tokens(orgs[key].name) for key in order}
     for key in order:
         if key in acronym_of and acronym_of[key] != key:
             merged[key] = acronym_of[key]
             continue
+        mine = tokens_of[key]
         for other in order:
-            if other == key or other in merged:
+            if other == key or other in merged or len(tokens_of[other]) <= len(mine) and not orgs[key].name.isupper():
+                continue
+            if not (set(mine) <= set(tokens_of[other])) and not orgs[key].name.isupper():
                 continue
             if is_short_form(orgs[key].name, orgs[other].name):
                 merged[key] = other
@@ -543,6 +547,7 @@ def group(chunks: list[Chunk], work: str, local_places: dict[str, str]) -> list[
             continue
         result.append(orgs[key])
     for org in result:
+        _place_head_alias(org, work)
         hints = [c.kind_hint for c in org.chunks if c.kind_hint]
         org.kind = kind_of(org.name, hints[0] if hints else None)
         org.country = country_of(org.name, [c.country_hint for c in org.chunks], local_places)
@@ -601,7 +606,18 @@ def is_short_form(short: str, long: str) -> bool:
             continue
         return False
     # The short form must keep a distinctive word of the long one.
-    distinctive = [t for t in s if t not in _REMOVABLE and not _is_place_token(t.capitalize())]
+    distinctive = [t for t in s if t not in _REMOVABLE]
     if not distinctive:
         return False
     return True
+
+
+def _place_head_alias(org: Organisation, work: str) -> None:
+    """ "<Place> … <Head>" is also written "<Place> <head>": "the Wuxi government" for "Wuxi Municipal Government"."""
+    tokens = org.name.split()
+    if len(tokens) < 3 or not _is_place_token(tokens[0]) or _low(tokens[-1]) not in GENERIC_HEADS:
+        return
+    pattern = re.compile(rf"\b{re.escape(tokens[0])} {re.escape(tokens[-1])}\b", re.I)
+    m = pattern.search(work)
+    if m and m.group(0) not in org.aliases and m.group(0) != org.name:
+        org.aliases.append(m.group(0))

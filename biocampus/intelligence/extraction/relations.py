@@ -5,6 +5,7 @@ co-built organisation, otherwise text order."""
 
 from __future__ import annotations
 
+import functools
 import re
 
 from .context import Context, Mention
@@ -108,6 +109,33 @@ WELCOME = re.compile(
     re.I,
 )
 HOST_KINDS = ("campus", "hub")
+# Words one of which a sentence must contain before a type's pattern is tried (speed: most sentences have none).
+_TYPE_WORDS = {
+    "strategic_cooperation": ("strategic",),
+    "framework_agreement": ("framework",),
+    "cooperation_agreement": ("agreement",),
+    "other_agreement": ("memorand", "mou", "letter", "intent", "loi", "term sheet", "contract", "agreement"),
+    "joint_development": ("develop", "co-creat", "cocreat", "co-design", "codesign"),
+    "commercialization": ("commerciali", "co-market", "co-promot", "distribution"),
+    "acquisition": ("acqui", "takeover", "buy", "bought", "merge"),
+    "licensing": ("licen",),
+}
+_PARTNER_WORDS = ("cooperat", "collaborat", "partner", "forces", "teamed", "alliance", "support")
+_JOIN_GATE = re.compile(
+    r"join|settl|move|moving|relocat|operation|admit|based|located|housed|headquarter|lease|open|establish|set up|"
+    r"build|resident|tenant|welcom|newcomer|compan|start|cohort|member|signed up|attract|brought", re.I)
+_RELATION_GATE = re.compile(
+    r"agree|cooperat|collaborat|partner|memorand|MOU|letter|contract|develop|commerciali|market|promot|acqui|"
+    r"takeover|buy|bought|merge|licen|buil[dt]|found|establish|jointly|support|invest|fund|grant|rais|financ|"
+    r"term sheet|alliance|forces|teamed|award|secur|receiv|closed|creat|released|launched|both parties|backed", re.I)
+
+
+_RELATIVE_GAP = re.compile(r"(?:['’]s)?\s*,\s*(?:which|who|that)\b[^;:]{0,140},\s*(?:also\s+|jointly\s+|then\s+)?")
+
+
+@functools.lru_cache(maxsize=64)
+def _compiled(pattern: str) -> re.Pattern:
+    return re.compile(pattern, re.I)
 
 
 class RelationFinder:
@@ -200,12 +228,14 @@ class RelationFinder:
         return None
 
     def subject(self, index: int, before: int) -> list[Mention]:
-        mentions = [m for m in self.ctx.mentions(index) if m.end <= before]
+        mentions = self.ctx.after_colon(index, before)
         if not mentions:
             return []
         # A relative clause ("X, which joined …") or the nearest mention right before the verb.
         last = mentions[-1]
         gap = self.ctx.doc.work[last.end : before]
+        if _RELATIVE_GAP.fullmatch(gap):
+            return self._chain_ending(index, last)
         if re.fullmatch(
             r"(?:['’]s)?\s*(?:,\s*(?:which|who|that)\s+(?:\w+\s+){0,3}|\s*(?:also\s+|has\s+|have\s+|will\s+|"
             r"had\s+|is\s+|are\s+|was\s+|were\s+|now\s+|jointly\s+|recently\s+|today\s+|officially\s+|"
@@ -231,7 +261,7 @@ class RelationFinder:
     def after(self, index: int, position: int, pattern: str = r"\bwith\b", window: int = 80) -> list[Mention]:
         s = self.ctx.doc.work
         sentence = self.ctx.doc.sentences[index]
-        m = re.compile(pattern, re.I).search(s, position, sentence.end)
+        m = _compiled(pattern).search(s, position, sentence.end)
         if not m:
             return []
         for mention in self.ctx.mentions(index):
@@ -255,12 +285,18 @@ class RelationFinder:
             base = sentence.start
             if not mentions:
                 continue
-            self.joined(index, text, base)
+            if _JOIN_GATE.search(text):
+                self.joined(index, text, base)
+            if not _RELATION_GATE.search(text):
+                continue
             if len(mentions) < 2 and not re.search(r"\b(?:both parties|the two parties|the parties)\b", text):
                 continue
             self.investment(index, text, base)
             types = []
+            low = text.lower()
             for kind, pattern in TYPE_TRIGGERS:
+                if not any(word in low for word in _TYPE_WORDS[kind]):
+                    continue
                 m = pattern.search(text)
                 if m:
                     types.append((kind, m))
@@ -272,15 +308,15 @@ class RelationFinder:
                 "strategic_cooperation",
                 "licensing",
             }:
-                g = GENERIC_AGREEMENT.search(text)
+                g = GENERIC_AGREEMENT.search(text) if "agreement" in low else None
                 if g and not INVESTMENT_AGREEMENT.search(text):
                     types.append(("other_agreement", g))
             if "framework_agreement" in kinds and re.search(r"\bstrategic\b", text, re.I):
                 kinds.add("strategic_cooperation")
                 if not any(k == "strategic_cooperation" for k, _ in types):
                     types.append(("strategic_cooperation", TYPE_TRIGGERS[1][1].search(text)))
-            co = CO_BUILD.search(text)
-            partner = PARTNERSHIP.search(text)
+            co = CO_BUILD.search(text) if ("co" in low or "jointly" in low) else None
+            partner = PARTNERSHIP.search(text) if any(w in low for w in _PARTNER_WORDS) else None
             agreement_kinds = {
                 "other_agreement",
                 "cooperation_agreement",
