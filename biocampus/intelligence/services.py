@@ -542,6 +542,13 @@ def _accept_event(fact: ProposedFact, *, actor, with_organizations: bool = False
 # --- batches on the background worker --------------------------------------------------------------
 
 
+def background_threshold() -> int:
+    """Batches of more documents than this go to the background worker (the command and the upload page)."""
+    from django.conf import settings
+
+    return int(getattr(settings, "BIOCAMPUS_INGEST_BACKGROUND_THRESHOLD", 20))
+
+
 @transaction.atomic
 def ingest_run_queue(*, actor, documents: list[dict], campus=None, failures: list[dict] | tuple = ()) -> IngestRun:
     """Queue documents already read (dicts of name, title, text) for the background worker.

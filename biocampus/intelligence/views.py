@@ -28,11 +28,6 @@ from .readers import UnreadableDocument, read_document
 PAGE_SIZE = 50
 
 
-def background_threshold() -> int:
-    """Batches of more documents than this go to the background worker (the command and the upload page)."""
-    return int(getattr(settings, "BIOCAMPUS_INGEST_BACKGROUND_THRESHOLD", 20))
-
-
 def worker_grace_seconds() -> int:
     return int(getattr(settings, "BIOCAMPUS_INGEST_WORKER_GRACE_SECONDS", 5))
 
@@ -140,7 +135,7 @@ def _ingest_uploads(request, form):
         else:
             read.append({"name": upload.name, "title": title, "text": text})
     try:
-        if len(read) > background_threshold():
+        if len(read) > services.background_threshold():
             run = services.ingest_run_queue(actor=request.user, documents=read, campus=campus, failures=failures)
             return redirect("intelligence:run_detail", public_id=run.public_id)
         results = [services.IngestResult(None, False, name=f["name"], reason=f["reason"]) for f in failures]

@@ -17,7 +17,7 @@ from tqdm import tqdm
 from biocampus.exchange.cli import actor_named, campus_named
 from biocampus.intelligence import services
 from biocampus.intelligence.readers import UnreadableDocument, is_known, read_document
-from biocampus.intelligence.views import background_threshold
+from biocampus.intelligence.services import background_threshold
 
 
 def files_under(paths: list[str]) -> tuple[list[Path], list[tuple[str, str]]]:
