@@ -11,8 +11,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.http import Http404
 from django.shortcuts import redirect
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, ListView
 
@@ -52,10 +54,73 @@ class HtmxTemplateMixin:
         return super().get_template_names()
 
 
+COUNT_CAP = 1000
+
+
+class CappedPaginator(Paginator):
+    """Pages by number without counting the whole table: a page reads per_page + 1 rows to know whether
+    another follows, and `count` stops at COUNT_CAP + 1 (SELECT COUNT(*) FROM (... LIMIT 1001)), read only
+    if a template asks. Past the cap, `count_is_capped` is true and pages say "1,000+" and "Page n".
+
+    Deep pages still skip rows with OFFSET: fine for the pages people click through; the directory, the
+    one list that grows to a million rows, pages by keyset instead (directory.views)."""
+
+    cap = COUNT_CAP
+
+    def validate_number(self, number):
+        try:
+            number = int(number)
+        except (TypeError, ValueError) as error:
+            raise PageNotAnInteger(_("That page number is not an integer")) from error
+        if number < 1:
+            raise EmptyPage(_("That page number is less than 1"))
+        return number
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        rows = list(self.object_list[bottom : bottom + self.per_page + 1])
+        if not rows and number > 1:
+            raise EmptyPage(_("That page contains no results"))
+        page = CappedPage(rows[: self.per_page], number, self)
+        page.more = len(rows) > self.per_page
+        return page
+
+    @cached_property
+    def count(self):
+        counted = self.object_list.order_by()[: self.cap + 1]
+        return counted.count() if hasattr(counted, "count") else len(counted)
+
+    @property
+    def count_is_capped(self) -> bool:
+        return self.count > self.cap
+
+    @cached_property
+    def num_pages(self):
+        return super().num_pages
+
+
+class CappedPage(Page):
+    more = False
+
+    def has_next(self):
+        return self.more
+
+    def has_previous(self):
+        return self.number > 1
+
+    def end_index(self):
+        return self.start_index() + len(self.object_list) - 1 if self.object_list else 0
+
+    def start_index(self):
+        return (self.number - 1) * self.paginator.per_page + 1 if self.object_list else 0
+
+
 class RecordListView(HtmxTemplateMixin, ListView):
     template_name = "core/record_list.html"
     partial_template_name = "core/partials/record_table.html"
     paginate_by = 50
+    paginator_class = CappedPaginator
     columns: list[Column] = []
     title = ""
     create_url_name: str | None = None

@@ -1,6 +1,11 @@
 """Pages of the registry: the directory with its facets, organisation pages, people."""
 
-from django.core.paginator import Paginator
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.core import signing
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
@@ -24,6 +29,116 @@ from .selectors import (
 from .timeline import organization_timeline
 
 PAGE_SIZE = 50
+COUNT_CAP = 1000
+CURSOR_SALT = "directory.page"
+
+
+@dataclass
+class KeysetPage:
+    """One page of the directory, found from a cursor rather than an offset: the rows after (or before)
+    the (sort key, id) of the row a link was made from. No COUNT(*) over the whole result: `count` is
+    exact below COUNT_CAP and `count_is_capped` above it (SELECT COUNT(*) FROM (... LIMIT 1001))."""
+
+    object_list: list
+    start: int  # the position of the first row, from 1
+    has_next: bool
+    has_previous: bool
+    count: int
+    count_is_capped: bool
+    next_cursor: str = ""
+    previous_cursor: str = ""
+    cap: int = COUNT_CAP
+    keys: tuple = field(default=(), repr=False)
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.object_list) - 1
+
+    def has_other_pages(self) -> bool:
+        return self.has_next or self.has_previous
+
+
+def _sort_keys(rows) -> tuple[str, ...]:
+    """What the rows are ordered by (search.search_organizations ranks; lists read by name), id last."""
+    ordering = tuple(rows.query.order_by) or ("name", "id")
+    return tuple(key.lstrip("-") for key in ordering)
+
+
+def _after(keys, values, *, forward: bool) -> Q:
+    """Rows strictly after `values` in the order of `keys` (before, if not `forward`). The leading
+    `key >= value` lets the database start its index range at the cursor instead of filtering a scan."""
+    op, op_or_equal = ("gt", "gte") if forward else ("lt", "lte")
+    strictly = Q()
+    for i in reversed(range(len(keys))):
+        here = Q(**{f"{keys[i]}__{op}": values[i]})
+        strictly = here if i == len(keys) - 1 else here | (Q(**{keys[i]: values[i]}) & strictly)
+    return Q(**{f"{keys[0]}__{op_or_equal}": values[0]}) & strictly
+
+
+def _cursor(keys, row, start: int) -> str:
+    return signing.dumps({"k": [getattr(row, key) for key in keys], "s": start}, salt=CURSOR_SALT, compress=True)
+
+
+def _read_cursor(token: str | None, keys) -> tuple[list, int] | None:
+    """A cursor made for these sort keys, or None (a stale or tampered link shows the first page)."""
+    if not token:
+        return None
+    try:
+        data = signing.loads(token, salt=CURSOR_SALT)
+        values, start = data["k"], int(data["s"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return None
+    if not isinstance(values, list) or len(values) != len(keys) or start < 1:
+        return None
+    return values, start
+
+
+def keyset_page(rows, *, after: str | None = None, before: str | None = None, size: int = PAGE_SIZE) -> KeysetPage:
+    keys = _sort_keys(rows)
+    cursor = _read_cursor(after, keys)
+    forward = True
+    start = 1
+    page_rows = rows
+    if cursor is not None:
+        values, cursor_start = cursor
+        page_rows = rows.filter(_after(keys, values, forward=True))
+        start = cursor_start
+    else:
+        cursor = _read_cursor(before, keys)
+        if cursor is not None:
+            values, cursor_start = cursor
+            forward = False
+            reversed_order = [f"-{key}" for key in keys]
+            page_rows = rows.filter(_after(keys, values, forward=False)).order_by(*reversed_order)
+            start = max(cursor_start - size, 1)
+    found = list(page_rows[: size + 1])
+    more = len(found) > size
+    found = found[:size]
+    if not forward:
+        found.reverse()
+    first_page = (forward and start == 1 and cursor is None) or (not forward and not more)
+    if not forward and not more:
+        start = 1
+    has_next = more if forward else True
+    has_previous = not first_page
+    # Always one capped count, even when the page holds everything: the page then runs the same queries
+    # whatever the number of rows (tests/web/test_list_query_counts.py).
+    count = rows.order_by()[: COUNT_CAP + 1].count()
+    count, capped = min(count, COUNT_CAP), count > COUNT_CAP
+    page = KeysetPage(
+        object_list=found,
+        start=start,
+        has_next=has_next and bool(found),
+        has_previous=has_previous,
+        count=count,
+        count_is_capped=capped,
+        cap=COUNT_CAP,
+        keys=keys,
+    )
+    if found:
+        page.next_cursor = _cursor(keys, found[-1], start + len(found))
+        page.previous_cursor = _cursor(keys, found[0], start)
+    return page
 
 
 @require_GET
@@ -43,11 +158,12 @@ def organization_list(request):
         then = {key: filters[key] for key in ("q", "kind", "country") if key in filters}
         organizations = organizations_as_of(request.user, as_of=as_of, **then)
         facets = directory_facets_as_of(request.user, as_of=as_of, **then)
-    page = Paginator(organizations, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = keyset_page(organizations, after=request.GET.get("after"), before=request.GET.get("before"))
     if as_of is not None:
         page.object_list = mark_still_existing(page.object_list)
     query = request.GET.copy()
-    query.pop("page", None)
+    for key in ("after", "before", "page"):
+        query.pop(key, None)
     today = query.copy()
     today.pop("as_of", None)
     if as_of is not None:  # the facets this mode leaves out do not follow to the next page

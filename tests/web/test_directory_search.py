@@ -82,7 +82,7 @@ def test_search_with_no_match_says_so(directory):
 def test_unfiltered_facets_count_the_whole_directory(directory):
     response = directory()
     page = response.content.decode()
-    assert response.context["page"].paginator.count == 36
+    assert response.context["page"].count == 36
     assert _facet(response, "kind")["company"] == (21, False)
     assert _facet(response, "kind")["pharma"] == (1, False)
     assert _facet(response, "campus") == {"icampus-wuxi": (23, False), "icampus-hangzhou": (1, False)}
