@@ -13,13 +13,17 @@ REFERENCE = re.compile(
     r"management|municipal|local|two|Korean|US|UK|Japanese|Chinese|German|Swedish|British)\s+)?"
     r"(?P<noun>campus|park|zone|district|incubator|accelerator|hub|centre|center|company|firm|start-?up|group|"
     r"university|hospital|council|agency|committee|government|fund|institute|investor|association|lab|"
-    r"laboratory|network|bureau|ministry|department)\b"
+    r"laboratory|network|bureau|ministry|department|valley|cluster|biopolis|quarter|site)\b"
     r"|\b(?P<pronoun>They|It|The company|The firm|The group)\b(?=\s+(?:also\s+|has\s+|have\s+|will\s+|had\s+|is\s+|was\s+)?[a-z])"
     r"|\b(?P<both>[Bb]oth parties|[Tt]he two parties|[Bb]oth companies|[Tt]he two companies|[Tt]he parties)\b"
 )
 _CONJUNCT_GAP = re.compile(
     r"(?:['’]s)?\s*(?:\([^()]{1,40}\))?\s*(?:,\s*(?:an?|the)\s+[^,;()]{1,80},\s*(?:and\s+)?|,\s*|"
     r",?\s*(?:and|&|as well as|along with|together with|plus|alongside)\s+)(?:the\s+)?"
+)
+PLURAL = re.compile(
+    r"\b(?:[Tt]he two (?:institutions|parties|companies|organi[sz]ations|universities|hospitals|partners|sides)|"
+    r"[Bb]oth (?:institutions|parties|companies|organi[sz]ations|partners|sides))\b"
 )
 NOUN_KINDS = {
     "campus": ("campus",),
@@ -52,6 +56,11 @@ NOUN_KINDS = {
     "bureau": ("government",),
     "ministry": ("government",),
     "department": ("government",),
+    "valley": ("campus",),
+    "cluster": ("campus",),
+    "biopolis": ("campus",),
+    "quarter": ("campus",),
+    "site": ("hub", "campus"),
 }
 
 
@@ -81,12 +90,19 @@ class Context:
             self.forms = {f: i for f, i in forms.items()}
         self.subjects: list[int | None] = []
         last_subject: int | None = None
+        last_chain: list[int] = []
         for index, sentence in enumerate(doc.sentences):
             mentions = self.by_sentence[index]
             if self.pattern is not None:
                 for m in self.pattern.finditer(sentence.text):
                     mentions.append(
                         Mention(sentence.start + m.start(), sentence.start + m.end(), self.forms[m.group(0)], index)
+                    )
+            plural = PLURAL.search(sentence.text)
+            if plural and len(last_chain) >= 2:
+                for org in last_chain:
+                    mentions.append(
+                        Mention(sentence.start + plural.start(), sentence.start + plural.end(), org, index, True)
                     )
             for m in REFERENCE.finditer(sentence.text):
                 org = self._resolve(m, index, sentence.start + m.start(), mentions, last_subject)
@@ -97,6 +113,8 @@ class Context:
             self.subjects.append(subject)
             if subject is not None:
                 last_subject = subject
+                first = next(m for m in mentions if m.org == subject)
+                last_chain = [m.org for m in self.conjuncts(index, first)]
 
     def _resolve(self, m: re.Match, index: int, position: int, mentions, last_subject) -> int | None:
         if m.group("both"):
@@ -145,10 +163,7 @@ class Context:
         prev = anchor
         for m in mentions[i + 1 :]:
             gap = work[prev.end : m.start]
-            if re.fullmatch(
-                r"(?:['’]s)?\s*(?:\([^()]{1,40}\))?\s*(?:,\s*|,?\s*(?:and|&|as well as|along with|together with|plus|alongside)\s+)(?:the\s+)?",
-                gap,
-            ):
+            if _CONJUNCT_GAP.fullmatch(gap) or (m.start == prev.start and m.org != prev.org):
                 out.append(m)
                 prev = m
             else:

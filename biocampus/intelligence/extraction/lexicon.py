@@ -37,9 +37,9 @@ KIND_KEYWORDS: dict[str, tuple[str, ...]] = {
         "health system",
         "nhs trust",
         "nhs foundation trust",
-        "medical school",
     ),
     "university": (
+        "medical school",
         "university",
         "college",
         "polytechnic",
@@ -69,6 +69,8 @@ KIND_KEYWORDS: dict[str, tuple[str, ...]] = {
     ),
     "campus": (
         "campus",
+        "valley",
+        "bio valley",
         "science park",
         "research park",
         "technology park",
@@ -354,7 +356,7 @@ COMMON_LEADERS = frozenset(
     together currently recently earlier later finally overall dear every any no not only just because
     although though unlike like alongside beyond amid amidst given despite speaking commenting welcome
     welcoming announcing introducing meet join joining located founded established headquartered
-    post sponsored chinese american british european japanese korean german swedish french indian""".split()
+    post sponsored""".split()
 )
 
 # Verbs that make a bare capitalised name a company when it is their subject.

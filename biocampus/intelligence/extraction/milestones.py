@@ -230,9 +230,8 @@ class MilestoneFinder:
                 kind = "lab_opened"
             else:
                 kind = "facility_opened"
-            actors = self.actor(index, base + m.start())
-            if actors:
-                self.emit(actors[0], kind, None, None, index, self._date_near(text, m.end()))
+            for actor in self.actor(index, base + m.start()):
+                self.emit(actor, kind, None, None, index, self._date_near(text, m.end()) or self._abs_date(text))
         for m in OPEN_PASSIVE.finditer(text):
             if re.search(r"\bsince\s+(?:it|its)?\s*$", text[max(0, m.start() - 12) : m.start()], re.I):
                 continue

@@ -36,6 +36,13 @@ SUFFIX = rf"(?:,? (?:{LEGAL_SUFFIXES})\.?(?![\w-]))(?:,? (?:Ltd|Limited|Inc|LLC)
 CHUNK = re.compile(rf"(?<![\w·*&@'’-]){TOKEN}(?:{CONNECTOR}{TOKEN}){{0,14}}(?:{SUFFIX})?")
 _TOKEN = re.compile(TOKEN)
 _LEGAL_ABBREVIATIONS = frozenset({"Co", "Inc", "Ltd", "Corp", "Pte", "Pty", "Bros", "Mfg", "Intl"})
+# "University of Texas at Austin"; "Ministry of Trade, Industry and Energy".
+_OF_HEAD = re.compile(
+    r"^(?:[A-Z][\w-]* )*(?:University|College|Ministry|Department|Agency|Institute|Office|Council|"
+    r"Commission|Bureau|Academy|School|Centre|Center|Committee|Secretariat) (?:of|for) [A-Z][\w-]*$"
+)
+_AT_CAMPUS = re.compile(r" at [A-Z][\w-]+(?: [A-Z][\w-]+)?(?![\w-])")
+_COMMA_LIST = re.compile(r"(?:, [A-Z][\w-]*(?: [A-Z][\w-]*)?)+,? and [A-Z][\w-]*(?: [A-Z][\w-]*)?(?![\w-])")
 _LEGAL_TAIL = re.compile(r"\.(?:,? (?:Ltd|Limited|Inc|LLC|Pte|Co)\.?)*")
 _SUFFIX_AT_END = re.compile(rf"{SUFFIX}$")
 
@@ -169,9 +176,13 @@ def chunks_of(work: str, sentences, vocabulary: set[str]) -> list[Chunk]:
                 if not tokens:
                     continue
                 ext = _LEGAL_TAIL.match(s, b) if tokens[-1] in _LEGAL_ABBREVIATIONS else None
+                if ext is None and _OF_HEAD.search(surface):
+                    ext = _AT_CAMPUS.match(s, b) if surface.startswith(("University", "College")) else None
+                    ext = ext or _COMMA_LIST.match(s, b)
                 if ext:
                     b = ext.end()
                     surface = s[a:b]
+                    tokens = [t.group(0) for t in _TOKEN.finditer(surface)]
                 chunk = Chunk(
                     base + a, base + b, surface, index, tokens, country_hint=hint_country, after_title=after_title
                 )
@@ -204,7 +215,11 @@ def _cut(s: str, start: int, end: int, vocabulary: set[str]):
             continue
         if low in CONNECTORS and not current:
             continue
-        if current and gap.strip() in ("and",) and _ends_on_keyword(current, t):
+        if (
+            current
+            and gap.strip() in ("and",)
+            and (_ends_on_keyword(current, t) or _right_is_name(tokens, i, suffix_start, current))
+        ):
             pieces.append([])
             hints.append(None)
             after_title.append(False)
@@ -215,10 +230,8 @@ def _cut(s: str, start: int, end: int, vocabulary: set[str]):
                 continue
             if (a == 0 or s[a - 1] in "\"“‘'(") and low in vocabulary and low not in GENERIC_HEADS:
                 continue
-            if low in _DEMONYM_TOKENS and i + 1 < len(tokens) and tokens[i + 1][0] < suffix_start:
-                hints[-1] = (
-                    _DEMONYM_TOKENS[low.capitalize()] if low.capitalize() in _DEMONYM_TOKENS else DEMONYMS.get(t)
-                )
+            if t in _DEMONYM_TOKENS and i + 1 < len(tokens) and tokens[i + 1][0] < suffix_start:
+                hints[-1] = _DEMONYM_TOKENS[t]
                 rest_low = [_low(x[2]) for x in tokens[i + 1 :]]
                 if any(r not in GENERIC_HEADS and r not in GENERIC_MODIFIERS and r not in CONNECTORS for r in rest_low):
                     continue
@@ -279,6 +292,24 @@ def _title_run(tokens, i, s) -> bool:
     return _low(tokens[i][2]) in TITLE_WORDS
 
 
+def _right_is_name(tokens, i, suffix_start, current) -> bool:
+    """ "Northern Gritstone and Praetura Ventures": the right side is a name of its own (a keyword and a distinctive
+    word), and the left side is not the object of "of"/"for" ("Bureau of Healthcare and Security")."""
+    if any(_low(x[2]) in ("of", "for") for x in current):
+        return False
+    right = []
+    for a, _b, t in tokens[i:]:
+        if a >= suffix_start or _low(t) in ("and", "&"):
+            break
+        right.append(_low(t))
+
+    def distinctive(low: str) -> bool:
+        return low not in GENERIC_HEADS and low not in GENERIC_MODIFIERS and low not in CONNECTORS
+
+    has_key = any(r in GENERIC_HEADS for r in right)
+    return has_key and any(map(distinctive, right)) and any(distinctive(_low(x[2])) for x in current) and len(right) >= 2
+
+
 def _ends_on_keyword(current, next_token: str) -> bool:
     last = _low(current[-1][2])
     if last in GENERIC_HEADS and last not in _WEAK_SPLIT:
@@ -298,7 +329,7 @@ def _categorise(chunk: Chunk, s: str, a: int, b: int) -> None:
     lows = [_low(t) for t in tokens]
     head = lows[-1]
     # Events ("Asia Pacific Medtech Forum") and named programmes, buildings, rounds are not organisations.
-    if head in EVENT_HEADS:
+    if head in EVENT_HEADS or (len(lows) > 2 and lows[-2] in EVENT_HEADS and _is_place_token(tokens[-1])):
         chunk.category = "event"
         return
     if head in NON_ORG_HEADS or lows[0] in ("series",):
@@ -315,6 +346,9 @@ def _categorise(chunk: Chunk, s: str, a: int, b: int) -> None:
         chunk.category = "title"
         return
     keyword = any(low in GENERIC_HEADS for low in lows) or bool(_SUFFIX_AT_END.search(chunk.surface))
+    if " @ " in chunk.surface:  # "BioLabs @ City": a named site of a network
+        keyword = True
+        chunk.kind_hint = chunk.kind_hint or "hub"
     multi = " ".join(lows)
     if not keyword:
         keyword = any(k in multi for k in ("science park", "innovation center", "innovation centre"))

@@ -24,9 +24,9 @@ TYPE_TRIGGERS: list[tuple[str, re.Pattern]] = [
     (
         "cooperation_agreement",
         re.compile(
-            _NOT_AFTER_STRATEGIC + r"\b(?:(?:research|investment|industry|clinical|technical|technology) and )?"
+            _NOT_AFTER_STRATEGIC + r"(?:\b(?:(?:research|investment|industry|clinical|technical|technology) and )?"
             r"(?:cooperation|collaboration|co-operation|collaborative)(?: and \w+)? (?:agreement|agreements)\b|"
-            r"\b(?:research|clinical|development) collaboration agreements?\b|\bcooperation agreements? with\b",
+            r"\b(?:research|clinical|development) collaboration agreements?\b|\bcooperation agreements? with\b)",
             re.I,
         ),
     ),
@@ -75,16 +75,16 @@ CO_BUILD = re.compile(
     re.I,
 )
 GENERIC_AGREEMENT = re.compile(
-    r"\b(?:signed|signs|sign|signing|inked|concluded|entered into|reached)\b[^.;]{0,80}?\bagreements?\b", re.I
+    r"\b(?:signed|signs|sign|signing|inked|concluded|entered into|reached)\b(?:[^.;]|\\.(?=\\d)){0,80}?\bagreements?\b", re.I
 )
 INVESTMENT_AGREEMENT = re.compile(r"\binvestment (?:agreement|contract)s?\b", re.I)
 FUNDING = re.compile(
     r"\b(?:raised|raises|raise|secured|secures|closed|closes|completed|received|receives|receiving|won|landed|"
-    r"obtained|attracted)\b[^.;]{0,120}?\b(?:led by|co-led by|from|backed by|funded by|participation (?:of|from)|"
+    r"obtained|attracted)\b(?:[^.;]|\\.(?=\\d)){0,120}?\b(?:led by|co-led by|from|backed by|funded by|participation (?:of|from)|"
     r"with (?:participation|support|backing) from)\b",
     re.I,
 )
-INVESTS = re.compile(r"\b(?:invest(?:s|ed|ing)?|will invest|has invested|made an investment)\b[^.;]{0,60}?\bin\b", re.I)
+INVESTS = re.compile(r"\b(?:invest(?:s|ed|ing)?|will invest|has invested|made an investment)\b(?:[^.;]|\\.(?=\\d)){0,60}?\bin\b", re.I)
 GRANT = re.compile(r"\b(?:awarded|awards|granted|grants|gave|gives|provided|provides)\b", re.I)
 JOIN = re.compile(
     r"\b(?:joined|joins|join|joining|(?:signed|agreed|decided)(?: up)? to (?:settle|move|locate|be based)(?: in| into| at)?|"
@@ -99,16 +99,26 @@ JOIN = re.compile(
 )
 RESIDENT_LIST = re.compile(
     r"\b(?:resident (?:companies|firms|start-?ups|organi[sz]ations|teams)|(?:new )?residents|tenants|newcomers|"
-    r"new members|portfolio companies|cohort|(?:new )?companies|start-?ups)\b[^.;]{0,120}?"
+    r"new members|portfolio companies|cohort|(?:new )?companies|start-?ups)\b(?:[^.;]|\\.(?=\\d)){0,120}?"
     r"(?P<intro>\b(?:including|include|includes|included|are|were|such as|namely)\b|:)",
     re.I,
 )
 WELCOME = re.compile(
-    r"\b(?:welcom(?:e|es|ed|ing)|signed up|admitted|attracted|brought in)\b[^.;]{0,140}?"
+    r"\b(?:welcom(?:e|es|ed|ing)|signed up|admitted|attracted|brought in)\b(?:[^.;]|\\.(?=\\d)){0,140}?"
     r"(?P<intro>\b(?:including|such as|namely)\b|:)",
     re.I,
 )
 HOST_KINDS = ("campus", "hub")
+_MONEY_WORDS = r"(?:[$£€¥]|US\$|USD|RMB|SEK|EUR|GBP|yuan|won|dollars|euros|pounds|kronor)"
+MONEY_FROM = re.compile(
+    rf"(?:{_MONEY_WORDS}\s?[\d.,]+\s?(?:m|bn|k|million|billion)?|\d[\d.,]*\s?(?:m|bn|million|billion)?\s?{_MONEY_WORDS}|"
+    r"\b(?:loan|grant|funding|investment|financing|backing|subsidy))\s+from\s+(?:the\s+)?",
+    re.I,
+)
+SUPPORT_WITH_MONEY = re.compile(
+    rf"\b(?:committed to|pledged to|will|agreed to)?\s*(?:support|fund|finance|back)\w*\b(?=[^.;]{{0,40}}\bwith\s+{_MONEY_WORDS})",
+    re.I,
+)
 # Words one of which a sentence must contain before a type's pattern is tried (speed: most sentences have none).
 _TYPE_WORDS = {
     "strategic_cooperation": ("strategic",),
@@ -258,9 +268,20 @@ class RelationFinder:
     def _in_list_tail(self, index: int, last: Mention) -> bool:
         return False
 
-    def after(self, index: int, position: int, pattern: str = r"\bwith\b", window: int = 80) -> list[Mention]:
+    def after(
+        self, index: int, position: int, pattern: str = r"\bwith\b", window: int = 80, anchored: bool = False
+    ) -> list[Mention]:
         s = self.ctx.doc.work
         sentence = self.ctx.doc.sentences[index]
+        if anchored:
+            m = _compiled(pattern).match(s[position : sentence.end])
+            if not m:
+                return []
+            m_end = position + m.end()
+            for mention in self.ctx.mentions(index):
+                if mention.start >= m_end and mention.start - m_end <= window:
+                    return self.ctx.conjuncts(index, mention)
+            return []
         m = _compiled(pattern).search(s, position, sentence.end)
         if not m:
             return []
@@ -356,7 +377,13 @@ class RelationFinder:
             if frm:
                 return frm[:1] + subject[:1]
             return subject[:1] + (to[:1] or w[:1])
-        # Agreements and cooperation: the subject and those "with" / "between" them.
+        # Agreements and cooperation: the subject and those "with" / "between" them. A "with" right after this
+        # trigger ("a strategic partnership with A, and a collaboration agreement with B") binds to it.
+        own = self.after(index, end, r"^\s*(?:\w+\s+){0,2}?(?:with|between)\b", window=40, anchored=True)
+        if own:
+            if not subject:
+                subject = self.previous_subject(index)
+            return subject + own
         between = self.after(
             index,
             self._subject_end(subject, start) if subject else self.ctx.doc.sentences[index].start,
@@ -366,12 +393,22 @@ class RelationFinder:
         if between and not subject:
             return between
         w = self.after(index, self._subject_end(subject, start), r"\bwith\b")
+        if not subject and w:
+            subject = self.previous_subject(index)
         parties = subject + w
         if not w and len(subject) < 2:
-            # "A signed an agreement … to support B": the first organisation after the trigger.
-            nxt = self.after(index, end, r"\b(?:with|and|to)\b", window=40)
-            parties = subject + nxt[:1]
+            # "A signed an agreement … to support B", "A committed to support the hub": the next organisation.
+            nxt = self.first_after(index, end, window=25)
+            parties = subject + ([nxt] if nxt else [])
         return parties
+
+    def previous_subject(self, index: int) -> list[Mention]:
+        """For a sentence without a subject of its own ("The MOU was signed with X"): the last sentence's."""
+        for j in range(index - 1, max(-1, index - 4), -1):
+            subject = self.ctx.subjects[j]
+            if subject is not None:
+                return [Mention(0, 0, subject, j)]
+        return []
 
     def _subject_end(self, subject: list[Mention], fallback: int) -> int:
         return subject[-1].end if subject else fallback
@@ -388,6 +425,21 @@ class RelationFinder:
         return parties
 
     def investment(self, index: int, text: str, base: int) -> None:
+        # "£60m from A", "a loan from B": A and B fund the subject (or the last sentence's subject).
+        for m in MONEY_FROM.finditer(text):
+            funder = self.first_after(index, base + m.end(), window=6)
+            if funder is None:
+                continue
+            recipients = [x for x in self.subject(index, base + m.start()) if x.org != funder.org]
+            recipients = recipients or self.previous_subject(index)
+            if recipients and recipients[0].org != funder.org:
+                self.emit("investment", [funder.org, recipients[0].org], index, ordered=True)
+        m = SUPPORT_WITH_MONEY.search(text)
+        if m:
+            givers = self.subject(index, base + m.start())
+            target = self.first_after(index, base + m.end(), window=25)
+            if givers and target and givers[0].org != target.org:
+                self.emit("investment", [givers[0].org, target.org], index, ordered=True)
         m = FUNDING.search(text)
         if m:
             recipients = self.subject(index, base + m.start())
@@ -434,7 +486,7 @@ class RelationFinder:
             subject = self.subject(index, base + INVESTMENT_AGREEMENT.search(text).start())
             w = self.after(index, self._subject_end(subject, base), r"\bwith\b")
             if subject and w:
-                self.emit("investment", [subject[0].org, w[0].org], index, ordered=True)
+                self.emit("investment", [subject[0].org, *(x.org for x in w)], index, ordered=True)
 
     def joined(self, index: int, text: str, base: int) -> None:
         ctx = self.ctx
@@ -448,6 +500,20 @@ class RelationFinder:
                 and re.match(
                     r"\s+(?:resident|tenant|company|start-?up|portfolio company|member)\b",
                     ctx.doc.work[b.end : b.end + 30],
+                )
+            ):
+                self._join([a], b, index)
+            if (
+                re.fullmatch(r"\s*,\s*(?:an?|the)\s+(?:\w+\s+)?(?:resident|tenant|member|portfolio company)\s+(?:of|at|in)\s+(?:the\s+)?", gap)
+                and self.is_host(b.org)
+            ):
+                self._join([a], b, index)
+            if (
+                re.fullmatch(r"\s+(?:in|at|on)\s+(?:the\s+)?", gap)
+                and self.is_host(b.org)
+                and re.search(
+                    r"\b(?:opened|launched|inaugurated|unveiled|established|set up|located|housed)\s+(?:the\s+|a\s+|its\s+|their\s+)?$",
+                    ctx.doc.work[max(0, a.start - 40) : a.start],
                 )
             ):
                 self._join([a], b, index)
