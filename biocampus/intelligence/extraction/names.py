@@ -562,7 +562,7 @@ def group(chunks: list[Chunk], work: str, local_places: dict[str, str]) -> list[
                 continue
             if not (set(mine) <= set(tokens_of[other])) and not orgs[key].name.isupper():
                 continue
-            if is_short_form(orgs[key].name, orgs[other].name):
+            if is_short_form(orgs[key].name, orgs[other].name) and not _distinct_unit(orgs[key], orgs[other]):
                 merged[key] = other
                 break
     # Chunks like "Agency for Science" that an acronym's long form contains are fragments of it.
@@ -591,6 +591,19 @@ def group(chunks: list[Chunk], work: str, local_places: dict[str, str]) -> list[
         org.chunks.sort(key=lambda c: c.start)
     result.sort(key=lambda o: o.first)
     return result
+
+
+def _distinct_unit(short: Organisation, long: Organisation) -> bool:
+    """ "Osong Bio Valley" is not a short form of "Osong Bio Valley Foundation": a name with a place-like head
+    (campus, hub, university, hospital) of its own names a different organisation than the longer one."""
+    from .kinds import kind_of
+
+    short_kind = kind_of(short.name)
+    if short_kind not in ("campus", "hub", "university", "hospital"):
+        return False
+    if not any(c.category == "keyword" for c in short.chunks):
+        return False
+    return kind_of(long.name) != short_kind
 
 
 def _clean_name(surface: str) -> str:

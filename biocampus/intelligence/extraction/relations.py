@@ -75,16 +75,16 @@ CO_BUILD = re.compile(
     re.I,
 )
 GENERIC_AGREEMENT = re.compile(
-    r"\b(?:signed|signs|sign|signing|inked|concluded|entered into|reached)\b(?:[^.;]|\\.(?=\\d)){0,80}?\bagreements?\b", re.I
+    r"\b(?:signed|signs|sign|signing|inked|concluded|entered into|reached)\b(?:[^.;]|\.(?=\d)){0,80}?\bagreements?\b", re.I
 )
 INVESTMENT_AGREEMENT = re.compile(r"\binvestment (?:agreement|contract)s?\b", re.I)
 FUNDING = re.compile(
     r"\b(?:raised|raises|raise|secured|secures|closed|closes|completed|received|receives|receiving|won|landed|"
-    r"obtained|attracted)\b(?:[^.;]|\\.(?=\\d)){0,120}?\b(?:led by|co-led by|from|backed by|funded by|participation (?:of|from)|"
+    r"obtained|attracted)\b(?:[^.;]|\.(?=\d)){0,120}?\b(?:led by|co-led by|from|backed by|funded by|participation (?:of|from)|"
     r"with (?:participation|support|backing) from)\b",
     re.I,
 )
-INVESTS = re.compile(r"\b(?:invest(?:s|ed|ing)?|will invest|has invested|made an investment)\b(?:[^.;]|\\.(?=\\d)){0,60}?\bin\b", re.I)
+INVESTS = re.compile(r"\b(?:invest(?:s|ed|ing)?|will invest|has invested|made an investment)\b(?:[^.;]|\.(?=\d)){0,60}?\bin\b", re.I)
 GRANT = re.compile(r"\b(?:awarded|awards|granted|grants|gave|gives|provided|provides)\b", re.I)
 JOIN = re.compile(
     r"\b(?:joined|joins|join|joining|(?:signed|agreed|decided)(?: up)? to (?:settle|move|locate|be based)(?: in| into| at)?|"
@@ -99,12 +99,12 @@ JOIN = re.compile(
 )
 RESIDENT_LIST = re.compile(
     r"\b(?:resident (?:companies|firms|start-?ups|organi[sz]ations|teams)|(?:new )?residents|tenants|newcomers|"
-    r"new members|portfolio companies|cohort|(?:new )?companies|start-?ups)\b(?:[^.;]|\\.(?=\\d)){0,120}?"
+    r"new members|portfolio companies|cohort|(?:new )?companies|start-?ups)\b(?:[^.;]|\.(?=\d)){0,120}?"
     r"(?P<intro>\b(?:including|include|includes|included|are|were|such as|namely)\b|:)",
     re.I,
 )
 WELCOME = re.compile(
-    r"\b(?:welcom(?:e|es|ed|ing)|signed up|admitted|attracted|brought in)\b(?:[^.;]|\\.(?=\\d)){0,140}?"
+    r"\b(?:welcom(?:e|es|ed|ing)|signed up|admitted|attracted|brought in)\b(?:[^.;]|\.(?=\d)){0,140}?"
     r"(?P<intro>\b(?:including|such as|namely)\b|:)",
     re.I,
 )
@@ -430,7 +430,11 @@ class RelationFinder:
             funder = self.first_after(index, base + m.end(), window=6)
             if funder is None:
                 continue
-            recipients = [x for x in self.subject(index, base + m.start()) if x.org != funder.org]
+            recipients = [
+                x
+                for x in self.subject(index, base + m.start())
+                if x.org != funder.org and not re.search(r"\bfrom\s+(?:the\s+)?$", self.ctx.doc.work[x.start - 12 : x.start])
+            ]
             recipients = recipients or self.previous_subject(index)
             if recipients and recipients[0].org != funder.org:
                 self.emit("investment", [funder.org, recipients[0].org], index, ordered=True)
