@@ -57,30 +57,44 @@ def percentile(samples: Sequence[float], pct: float) -> float:
     return ordered[rank - 1]
 
 
-def timed(fn: Callable[[], object], *, repeat: int = 20, warmup: int = 3) -> Timing:
-    """Call `fn` `warmup` times untimed, then `repeat` times timed."""
+# A slow subject (seconds a call at a large size) stops after this many seconds of timed calls, with at
+# least MIN_SAMPLES samples: a quick `make bench` stays quick, and the table says how many samples it took.
+BUDGET_SECONDS = 45.0
+MIN_SAMPLES = 5
+
+
+def timed(fn: Callable[[], object], *, repeat: int = 20, warmup: int = 3, budget: float = BUDGET_SECONDS) -> Timing:
+    """Call `fn` `warmup` times untimed, then `repeat` times timed (fewer past `budget` seconds)."""
     for _ in range(warmup):
         fn()
     samples = []
+    began = time.perf_counter()
     for _ in range(repeat):
         start = time.perf_counter()
         fn()
         samples.append((time.perf_counter() - start) * 1000.0)
+        if len(samples) >= MIN_SAMPLES and time.perf_counter() - began > budget:
+            break
     return Timing(samples)
 
 
-def timed_each(fns: Sequence[Callable[[], object]], *, repeat: int = 20, warmup: int = 2) -> Timing:
+def timed_each(
+    fns: Sequence[Callable[[], object]], *, repeat: int = 20, warmup: int = 2, budget: float = BUDGET_SECONDS
+) -> Timing:
     """Several variants of one operation (different query terms): each warmed up, then the variants
-    called in turn `repeat` rounds, so the median is over every term, not one lucky one."""
+    called in turn `repeat` rounds (fewer past `budget` seconds), so the median is over every term."""
     for fn in fns:
         for _ in range(warmup):
             fn()
     samples = []
+    began = time.perf_counter()
     for _ in range(repeat):
         for fn in fns:
             start = time.perf_counter()
             fn()
             samples.append((time.perf_counter() - start) * 1000.0)
+        if len(samples) >= MIN_SAMPLES and time.perf_counter() - began > budget:
+            break
     return Timing(samples)
 
 

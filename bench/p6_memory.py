@@ -86,8 +86,10 @@ def run(ctx) -> list[dict]:
     cookie = session_cookie(ctx.network_username)
     product_mb, product_problems = worker_peak(ctx, product_paths(ctx, terms, organizations), cookie)
     admin_mb, admin_problems = worker_peak(ctx, admin_paths(terms), cookie)
-    if product_problems or admin_problems:
-        raise RuntimeError("pages did not answer 200: " + "; ".join(product_problems + admin_problems))
+    if admin_problems:
+        raise RuntimeError("the admin changelist did not answer 200: " + "; ".join(admin_problems))
+    # A page that failed did not do its work: the peak is then a lower bound, and no verdict is given.
+    failed = f"{len(product_problems)} pages failed, so this is a lower bound: {'; '.join(product_problems)}"
     what = "peak RSS (VmHWM) of one gunicorn worker"
     return [
         result(
@@ -98,8 +100,9 @@ def run(ctx) -> list[dict]:
             "MB",
             "peak",
             GOAL,
-            product_mb <= 120,
+            None if product_problems else product_mb <= 120,
             ratio=f"{product_mb / admin_mb:.2f}× the admin-only worker",
+            note=failed if product_problems else f"{len(product_paths(ctx, terms, organizations))} requests",
         ),
         result("P6", what, "peer: worker that served only the admin changelist", admin_mb, "MB", "peak"),
     ]
