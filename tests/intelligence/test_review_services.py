@@ -267,3 +267,12 @@ def test_staff_of_another_campus_may_not_decide(users, campus_b, document):
     MembershipFactory(user=other, campus=campus_b, role="campus_staff")
     with pytest.raises(PermissionDenied):
         services.accept_fact(actor=other, fact=org(document, "Acme Bio"))
+
+
+def test_an_agreement_already_recorded_is_linked_not_recorded_twice(users, document, campus_a):
+    org(document, "Acme Bio"), org(document, "Beta Pharma")
+    first = relation(document, "cooperation_agreement", ["Acme Bio", "Beta Pharma"])
+    services.accept_fact(actor=users.campus_staff, fact=first, with_organizations=True)
+    second = relation(document, "cooperation_agreement", ["Beta Pharma", "Acme Bio"], evidence=2)
+    services.accept_fact(actor=users.campus_staff, fact=second)
+    assert Agreement.objects.count() == 1 and second.agreement == first.agreement
