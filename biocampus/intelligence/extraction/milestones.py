@@ -91,7 +91,7 @@ MARKET_CUE = re.compile(
 OTHER_CUE = re.compile(
     r"\b(?:signed|signs|admitted|attracted|attracts|welcomed|welcomes|joined|join|introduced|"
     r"brought in|signed up|housed|incubated|lease|leases|leased|occupy|occupies|gathered|"
-    r"has signed|have joined|settled)\b",
+    r"has signed|have joined|settled|moved|create|created|creating|helped)\b",
     re.I,
 )
 BACKGROUND = re.compile(
@@ -100,6 +100,7 @@ BACKGROUND = re.compile(
     re.I,
 )
 CAPEX = re.compile(r"\b(?:investment of|invest(?:s|ed|ing)?|worth|valued at|total investment|for|fund|deal)\b", re.I)
+_RAISE_VERB = re.compile(r"\b(?:raised|raises|secured|secures|received|receives|closed|closes|won|landed|obtained)\b", re.I)
 _OPEN_GATE = re.compile(r"open|inaugur|unveil|launch|operation|commission", re.I)
 _CERT_GATE = re.compile(r"certif|accredit|approv|qualif|licen[cs]|clearance|ISO|GMP|designat", re.I)
 _PRODUCT_GATE = re.compile(r"launch|introduc|unveil|releas|rolled", re.I)
@@ -337,6 +338,14 @@ class MilestoneFinder:
             if target is not None:
                 self.emit(target.org, "funding", value, unit, index, self._abs_date(text))
                 return
+        support = re.search(r"\b(?:support|fund|back|financ)\w*\s+(?:the\s+)?(?:[\w-]+\s+){0,3}with\s+$", before)
+        if support:
+            target = next((x for x in self.ctx.mentions(index) if base + support.start() < x.start < base + m.start()), None)
+            if target is not None:
+                self.emit(target.org, "funding", value, unit, index, self._abs_date(text))
+                return
+        if re.match(r"\s+from\b", text[m.end() : m.end() + 8]) and not _RAISE_VERB.search(before):
+            return  # "£60m from A": a funder's share, not a round of its own
         if FUNDING_CUE.search(before[-100:]) or re.search(
             r"^\s*(?:in|of)?\s*(?:seed|Series|financing|funding)", text[m.end() : m.end() + 30], re.I
         ):
@@ -396,15 +405,26 @@ class MilestoneFinder:
                 self.emit(org, "programme_target", value, unit, index)
             return
         if OTHER_CUE.search(local) or re.search(
-            r"^\s*(?:have|has)\s+(?:joined|signed|settled)", text[m.end() : m.end() + 25]
+            r"^\s*(?:have|has)\s+(?:joined|signed|settled|moved)", text[m.end() : m.end() + 25]
         ):
+            if not actors:
+                actors = [s for s in self.ctx.subjects[max(0, index - 3) : index] if s is not None][-1:]
             # "eight start-ups have joined X": the host after the verb.
             after = text[m.end() : m.end() + 60]
             joined = re.match(
                 r"^\s*(?:have|has)\s+(?:\w+\s+)?(?:joined|signed (?:up )?(?:with|to)|moved into|settled in)\s+", after
             )
             if joined:
-                host = next((x for x in self.ctx.mentions(index) if x.start >= base + m.end() + joined.end() - 1), None)
+                host = next(
+                    (
+                        x
+                        for x in self.ctx.mentions(index)
+                        if x.start >= base + m.end() + joined.end() - 1
+                        and x.start <= base + m.end() + joined.end() + 20
+                        and self.ctx.orgs[x.org].kind in ("campus", "hub")
+                    ),
+                    None,
+                )
                 if host is not None:
                     self.emit(host.org, "other", value, unit, index)
                     return

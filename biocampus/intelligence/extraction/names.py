@@ -103,7 +103,8 @@ _PARTY_BEFORE = re.compile(
     r"agreement with|agreements with|cooperation with|collaboration with|partnership with|partnered with|"
     r"partners with|partnering with|teamed up with|joined by|MOU with|memorandum of understanding with|"
     r"contract with|deal with|alliance with|licen[cs]e (?:\w+ ){0,4}to|licen[cs]ed (?:\w+ ){0,5}to|"
-    r"licen[cs]ed (?:\w+ ){0,4}from|spun out of|spin-out of|spinout of|subsidiary of)\s+(?:the\s+)?$",
+    r"licen[cs]ed (?:\w+ ){0,4}from|spun out of|spin-out of|spinout of|subsidiary of|run by|operated by|managed by|"
+    r"owned by|developed by|organi[sz]ed by|co-hosted by|hosted by|sponsored by)\s+(?:the\s+)?$",
     re.I,
 )
 _LIST_INTRO = re.compile(
@@ -160,7 +161,7 @@ def _low(token: str) -> str:
 
 
 def _is_place_token(token: str) -> bool:
-    return token in PLACES or token.rstrip(".") in PLACES
+    return token in PLACES or token.rstrip(".") in PLACES or (token.isupper() and token.title() in PLACES)
 
 
 def chunks_of(work: str, sentences, vocabulary: set[str]) -> list[Chunk]:
@@ -580,6 +581,18 @@ def group(chunks: list[Chunk], work: str, local_places: dict[str, str]) -> list[
             org.first = min(org.first, orgs[key].first)
             continue
         result.append(orgs[key])
+    # Bare chunks nobody accepted may still be short forms of a listed name ("BioSpring" of "BioSpring GmbH").
+    known = {fold(o.name) for o in result} | {fold(a) for o in result for a in o.aliases}
+    for c in chunks:
+        key = fold(c.surface)
+        if c.category != "bare" or key in known or c.accepted or c.surface.isupper() and len(c.surface) > 6:
+            continue
+        mine = set(_name_tokens(c.surface))
+        for org in result:
+            if mine <= set(_name_tokens(org.name)) and is_short_form(c.surface, org.name):
+                org.aliases.append(_clean_name(c.surface))
+                known.add(key)
+                break
     for org in result:
         _place_head_alias(org, work)
         hints = [c.kind_hint for c in org.chunks if c.kind_hint]

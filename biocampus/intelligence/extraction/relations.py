@@ -330,6 +330,10 @@ class RelationFinder:
                 "licensing",
             }:
                 g = GENERIC_AGREEMENT.search(text) if "agreement" in low else None
+                if g and re.search(
+                    r"\b(?:distribution|licen[cs]ing|licen[cs]e|investment|supply|service)\s+agreements?\b", g.group(0), re.I
+                ):
+                    g = None
                 if g and not INVESTMENT_AGREEMENT.search(text):
                     types.append(("other_agreement", g))
             if "framework_agreement" in kinds and re.search(r"\bstrategic\b", text, re.I):
