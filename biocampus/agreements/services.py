@@ -10,6 +10,7 @@ from biocampus.accounts.permissions import ADD, CHANGE, DELETE, require
 from biocampus.core.children import sync_children
 from biocampus.core.events import publish
 from biocampus.core.services import apply_changes, record_delete, record_save
+from biocampus.insight import rollups
 
 from .choices import SIGNED_AGREEMENT_STATUSES, PartyRole
 from .models import Agreement, AgreementDocument, AgreementParty, Obligation
@@ -43,6 +44,7 @@ def agreement_create(*, actor, campus, title: str, type: str, parties, provenanc
     agreement = Agreement(campus=campus, title=title, type=type, **attributes)
     record_save(agreement, actor=actor, provenance=provenance)
     _sync_parties(actor=actor, agreement=agreement, wanted=wanted, provenance=agreement.provenance)
+    rollups.refresh_buckets(rollups.buckets_of(agreement), metrics=rollups.AGREEMENT_METRICS)
     publish("agreement.created", agreement, actor=actor)
     if agreement.status in SIGNED_AGREEMENT_STATUSES:
         publish("agreement.signed", agreement, actor=actor)
@@ -56,12 +58,14 @@ def agreement_update(*, actor, agreement: Agreement, parties=None, reason: str =
     if new_campus is not None and new_campus != agreement.campus:
         require(actor, ADD, Agreement, campus=new_campus)
     was_signed = agreement.status in SIGNED_AGREEMENT_STATUSES
+    before = rollups.buckets_of(agreement)
     if apply_changes(agreement, changes):
         record_save(agreement, actor=actor, reason=reason)
         if not was_signed and agreement.status in SIGNED_AGREEMENT_STATUSES:
             publish("agreement.signed", agreement, actor=actor)
     if parties is not None:
         _sync_parties(actor=actor, agreement=agreement, wanted=_normalise_parties(parties))
+    rollups.refresh_buckets(before | rollups.buckets_of(agreement), metrics=rollups.AGREEMENT_METRICS)
     return agreement
 
 
@@ -80,7 +84,9 @@ def _sync_parties(*, actor, agreement: Agreement, wanted: list[dict], provenance
 @transaction.atomic
 def agreement_delete(*, actor, agreement: Agreement) -> None:
     require(actor, DELETE, agreement)
+    before = rollups.buckets_of(agreement)
     record_delete(agreement, actor=actor)
+    rollups.refresh_buckets(before, metrics=rollups.AGREEMENT_METRICS)
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ from biocampus.core.events import publish
 from biocampus.core.services import apply_changes, record_delete, record_save
 from biocampus.directory.choices import OrganizationKind
 from biocampus.directory.models import Organization
+from biocampus.insight import rollups
 
 from .choices import RESIDENCY_TRANSITIONS, OperatorRole, ResidencyStatus
 from .models import Campus, CampusOperator, Residency
@@ -50,6 +51,7 @@ def campus_create(
     campus = Campus(organization=organization, slug=slug, **attributes)
     record_save(campus, actor=actor, provenance=provenance)
     campus_set_operators(actor=actor, campus=campus, operators=operators, provenance=campus.provenance)
+    rollups.rebuild(campus)  # a new campus has no records: its (empty) KPI rollups are complete
     return campus
 
 
@@ -58,6 +60,8 @@ def campus_update(*, actor, campus: Campus, sister_campuses=None, reason: str = 
     require(actor, CHANGE, campus)
     if apply_changes(campus, changes):
         record_save(campus, actor=actor, reason=reason)
+        if "organization" in changes:  # home and abroad are judged against the campus's organisation
+            rollups.refresh(campus=campus, metrics=rollups.ORGANIZATION_METRICS)
     if sister_campuses is not None:
         sisters = {c for c in sister_campuses if c.pk != campus.pk}
         if set(campus.sister_campuses.all()) != sisters:
@@ -113,6 +117,7 @@ def residency_create(
         raise ValidationError({"organization": _("A campus cannot be a resident of another campus.")})
     residency = Residency(organization=organization, campus=campus, status=status, **attributes)
     record_save(residency, actor=actor, provenance=provenance)
+    rollups.refresh_buckets(rollups.buckets_of(residency), metrics=["residents_signed"])
     publish("residency.created", residency, actor=actor)
     return residency
 
@@ -129,8 +134,10 @@ def residency_update(*, actor, residency: Residency, reason: str = "", **changes
     status_changes = "status" in changes and changes["status"] != residency.status
     if status_changes:
         _check_transition(residency.status, changes["status"])
+    before = rollups.buckets_of(residency)
     if apply_changes(residency, changes):
         record_save(residency, actor=actor, reason=reason)
+        rollups.refresh_buckets(before | rollups.buckets_of(residency), metrics=["residents_signed"])
     if status_changes:
         publish("residency.status_changed", residency, actor=actor)
     return residency
@@ -143,6 +150,7 @@ def residency_change_status(
     """Move a residency along its lifecycle, stamping the date of the step (today unless given)."""
     require(actor, CHANGE, residency)
     _check_transition(residency.status, status)
+    before = rollups.buckets_of(residency)
     if _STEP[status] < _STEP[residency.status]:
         # Going back (declined -> prospect, signed -> in review): the later steps did not happen.
         for later_status, later_field in _STATUS_DATE_FIELD.items():
@@ -153,6 +161,7 @@ def residency_change_status(
     if date_field:
         setattr(residency, date_field, on or datetime.date.today())
     record_save(residency, actor=actor, reason=reason)
+    rollups.refresh_buckets(before | rollups.buckets_of(residency), metrics=["residents_signed"])
     publish("residency.status_changed", residency, actor=actor)
     return residency
 
@@ -170,4 +179,6 @@ def _check_transition(current: str, new: str) -> None:
 @transaction.atomic
 def residency_delete(*, actor, residency: Residency) -> None:
     require(actor, DELETE, residency)
+    before = rollups.buckets_of(residency)
     record_delete(residency, actor=actor)
+    rollups.refresh_buckets(before, metrics=["residents_signed"])

@@ -11,6 +11,7 @@ from biocampus.accounts.permissions import ADD, CHANGE, DELETE, campuses_editabl
 from biocampus.core.events import publish
 from biocampus.core.services import apply_changes, record_delete, record_save, unique_in_order
 from biocampus.core.text import clean_text, fold
+from biocampus.insight import rollups
 
 from .choices import IdentifierScheme
 from .models import Field, Organization, OrganizationIdentifier, Person
@@ -81,14 +82,18 @@ def organization_update(*, actor, organization: Organization, fields=None, reaso
                 raise PermissionDenied(_("Only the team of a campus can make it look after an organisation."))
     if changes.get("parent") is not None:
         _check_no_parent_cycle(organization, changes["parent"])
+    country_before = organization.country
     changed = apply_changes(organization, changes)
     if changed:
         organization.search_text = organization_search_text(organization)
         record_save(organization, actor=actor, reason=reason)
         publish("organization.updated", organization, actor=actor)
-    if fields is not None and set(organization.fields.all()) != set(fields):
+    fields_change = fields is not None and set(organization.fields.all()) != set(fields)
+    if fields_change:
         organization._history_user = actor if getattr(actor, "is_authenticated", False) else None
         organization.fields.set(fields)
+    if fields_change or organization.country != country_before:  # KPIs break down by country and field
+        rollups.refresh_organizations([organization.pk])
     return organization
 
 
@@ -105,8 +110,10 @@ def _check_no_parent_cycle(organization: Organization, parent: Organization) -> 
 @transaction.atomic
 def organization_delete(*, actor, organization: Organization) -> None:
     require(actor, DELETE, organization)
+    involved = rollups.campuses_of_organizations([organization.pk])
     try:
         record_delete(organization, actor=actor)
+        rollups.refresh_campuses(involved)
     except ProtectedError as error:
         raise ValidationError(
             _("%(name)s is a party to agreements, events or investments; remove it from those first.")
@@ -323,6 +330,7 @@ def organization_merge(*, actor, keep: Organization, merge: Organization) -> Org
     keep, merge = locked[keep.pk], locked[merge.pk]
     _require_merge_permission(actor, keep, merge)
     _check_mergeable(keep, merge)
+    involved = rollups.campuses_of_organizations([keep.pk, merge.pk])
     reason = f"merged {merge.name} ({merge.public_id}) into {keep.name} ({keep.public_id})"
 
     for field in links_to_organizations():
@@ -373,5 +381,6 @@ def organization_merge(*, actor, keep: Organization, merge: Organization) -> Org
     if leftovers:  # a relation this function does not know yet: refuse rather than let a cascade delete it
         raise ValidationError(_("Could not move: %(links)s.") % {"links": ", ".join(leftovers)})
     record_delete(merge, actor=actor, reason=reason)
+    rollups.refresh_campuses(involved)  # combined residencies, parties and showcases count once now
     publish("organization.merged", keep, actor=actor)
     return keep

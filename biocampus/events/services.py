@@ -10,6 +10,7 @@ from biocampus.accounts.permissions import ADD, CHANGE, DELETE, require
 from biocampus.core.children import sync_children
 from biocampus.core.events import publish
 from biocampus.core.services import apply_changes, record_delete, record_save
+from biocampus.insight import rollups
 
 from .models import Event, Lead, Participation, Showcase
 
@@ -36,8 +37,11 @@ def event_update(*, actor, event: Event, showcases=None, participations=None, re
     new_campus = changes.get("campus")
     if new_campus is not None and new_campus != event.campus:
         require(actor, ADD, Event, campus=new_campus)
+    before = rollups.buckets_of(event)
     if apply_changes(event, changes):
         record_save(event, actor=actor, reason=reason)
+        # What was signed at the event without its own date is dated by it; its showcases are counted by it.
+        rollups.refresh_buckets(before | rollups.buckets_of(event))
     if showcases is not None:
         event_set_showcases(actor=actor, event=event, showcases=showcases)
     if participations is not None:
@@ -48,7 +52,9 @@ def event_update(*, actor, event: Event, showcases=None, participations=None, re
 @transaction.atomic
 def event_delete(*, actor, event: Event) -> None:
     require(actor, DELETE, event)
+    before = rollups.buckets_of(event)
     record_delete(event, actor=actor)
+    rollups.refresh_buckets(before)
 
 
 @transaction.atomic
@@ -97,7 +103,7 @@ def event_set_showcases(*, actor, event: Event, showcases: list[dict], provenanc
     """Make the event's booth exactly `showcases`: dicts of organization, offering, description, booth_host."""
     require(actor, CHANGE, event)
     wanted = [{"description": "", "booth_host": None, "outcome": "", **values} for values in showcases]
-    return sync_children(
+    shown = sync_children(
         actor=actor,
         existing=event.showcases.all(),
         wanted=wanted,
@@ -106,6 +112,8 @@ def event_set_showcases(*, actor, event: Event, showcases: list[dict], provenanc
         build=lambda values: Showcase(event=event, **values),
         provenance=provenance,
     )
+    rollups.refresh_buckets(rollups.buckets_of(event), metrics=["showcases"])
+    return shown
 
 
 # --- leads -----------------------------------------------------------------------------------------------
@@ -130,6 +138,7 @@ def lead_create(*, actor, event: Event, provenance=None, **attributes) -> Lead:
     lead = Lead(event=event, **attributes)
     _check_lead_links(lead)
     record_save(lead, actor=actor, provenance=provenance)
+    rollups.refresh_buckets(rollups.buckets_of(lead), metrics=["showcases"])
     publish("lead.taken", lead, actor=actor)
     return lead
 
@@ -140,13 +149,17 @@ def lead_update(*, actor, lead: Lead, reason: str = "", **changes) -> Lead:
     new_event = changes.get("event")
     if new_event is not None and new_event != lead.event:
         require(actor, ADD, Lead, campus=new_event.campus)
+    before = rollups.buckets_of(lead)
     if apply_changes(lead, changes):
         _check_lead_links(lead)
         record_save(lead, actor=actor, reason=reason)
+        rollups.refresh_buckets(before | rollups.buckets_of(lead), metrics=["showcases"])
     return lead
 
 
 @transaction.atomic
 def lead_delete(*, actor, lead: Lead) -> None:
     require(actor, DELETE, lead)
+    before = rollups.buckets_of(lead)
     record_delete(lead, actor=actor)
+    rollups.refresh_buckets(before, metrics=["showcases"])

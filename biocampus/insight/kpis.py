@@ -10,10 +10,11 @@ import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from urllib.parse import urlencode
 
-from django.db.models import Count, F, Q
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import Coalesce, ExtractYear, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -334,6 +335,12 @@ class KpiScope:
     end: datetime.date
     field_ids: frozenset[int] | None = None
     as_of: datetime.date | None = None
+    # The system itself (insight.rollups computing a campus's buckets): every record, no permission filter.
+    everything: bool = False
+    use_rollups: bool = True  # False: always the live queries (the tests compare both)
+
+    def visible(self, queryset):
+        return queryset if self.everything else visible(queryset, self.user)
 
     @property
     def as_of_moment(self) -> datetime.datetime | None:
@@ -344,7 +351,7 @@ class KpiScope:
     def records(self, model, campus_lookup: str = "campus_id", *, historical: bool = True):
         """The rows of `model` the user may read, of the campus (every campus when None): as they are now,
         or, with as_of (and `historical`), as they stood then."""
-        current = visible(model.objects.all(), self.user)
+        current = self.visible(model.objects.all())
         if self.as_of is None or not historical:
             rows = current
         else:
@@ -365,6 +372,103 @@ class KpiScope:
         for path in paths:
             condition |= Q(**{f"{path}__in": of_field})
         return rows.filter(condition)
+
+    @cached_property
+    def rollup_campus_ids(self) -> list[int] | None:
+        """The campuses whose KPI rollups give the same answer as the live queries for this scope, or None
+        when the live queries must answer: see _rollup_campus_ids."""
+        return _rollup_campus_ids(self)
+
+    @cached_property
+    def _summed_rollups(self) -> dict[str, dict[tuple[datetime.date, str], int]]:
+        """The summable metrics' buckets of the period over the scope's campuses, summed over campuses:
+        {metric: {(month, key): value}}, in one query."""
+        from biocampus.insight.models import KpiRollup
+
+        rows = _rollup_rows(KpiRollup.objects.filter(metric__in=SUMMED_ROLLUPS), self)
+        summed: dict[str, dict[tuple[datetime.date, str], int]] = {metric: {} for metric in SUMMED_ROLLUPS}
+        for metric, month, key, value in (
+            rows.values("metric", "month", "key")
+            .annotate(total=Sum("value"))
+            .values_list("metric", "month", "key", "total")
+        ):
+            summed[metric][(month, key)] = value
+        return summed
+
+    def rolled(self, metric: str) -> dict[tuple[datetime.date, str], int] | None:
+        """The metric's rollup buckets for this scope ({(month, key): value}), or None: compute it live."""
+        if self.rollup_campus_ids is None:
+            return None
+        return self._summed_rollups[metric]
+
+
+# --- rollups ---------------------------------------------------------------------------------------------
+#
+# Some KPIs are also kept as monthly buckets per campus (insight.models.KpiRollup), recomputed from the
+# records by the services in the same transaction as each write (insight.rollups.refresh), so that the
+# dashboard over millions of rows sums a few hundred buckets instead of counting the rows. The buckets are
+# computed by the very functions below that define each KPI (run by the system over one campus: the
+# _rollup_* functions), so they cannot disagree with the live queries; they are read only when they give
+# the same answer (_rollup_campus_ids), and the live queries answer everything else.
+
+# Metrics whose buckets add up over months and campuses; international_strategic_partners keeps one bucket
+# per partner and month (its value is a count of distinct organisations, which does not add up).
+SUMMED_ROLLUPS = ("residents_signed", "agreements", "showcases")
+ROLLUP_METRICS = (*SUMMED_ROLLUPS, "international_strategic_partners")
+
+
+def _first_of_month(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def _last_of_month(day: datetime.date) -> datetime.date:
+    return (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1) - datetime.timedelta(days=1)
+
+
+def _rollup_campus_ids(scope: KpiScope) -> list[int] | None:
+    """The campuses the rollups are read for, when they answer exactly what the live queries would: the
+    reader sees every record of the campus (a campus-wide role, or a superuser) — or, over the network,
+    of every campus it sees anything of (no resident member's share anywhere); no field filter; no as_of
+    (the rollups hold today's records, not their history); a period of whole months; and every one of
+    those campuses covered (rebuilt since its last bulk write). None otherwise."""
+    from biocampus.accounts.permissions import access_for
+    from biocampus.campuses.models import Campus
+
+    if not scope.use_rollups or scope.everything or scope.field_ids is not None or scope.as_of is not None:
+        return None
+    if scope.start != _first_of_month(scope.start) or scope.end != _last_of_month(scope.end):
+        return None
+    access = access_for(scope.user)
+    if scope.campus is not None:
+        if not (access.is_superuser or scope.campus.pk in access.reader_campuses):
+            return None
+        campuses = Campus.objects.filter(pk=scope.campus.pk)
+    elif access.is_superuser:
+        campuses = Campus.objects.all()
+    elif access.has_membership and access.resident_campuses <= access.reader_campuses:
+        campuses = Campus.objects.filter(pk__in=access.reader_campuses)
+    else:
+        return None
+    rows = list(campuses.order_by().values_list("pk", "kpi_rollup_coverage"))
+    if any(coverage is None for _pk, coverage in rows):
+        return None
+    return [pk for pk, _coverage in rows]
+
+
+def _rollup_rows(rows, scope: KpiScope):
+    """Rollup rows of the scope's campuses and of the months of its period."""
+    rows = rows.filter(campus_id__in=scope.rollup_campus_ids, month__gte=scope.start, month__lte=scope.end)
+    return rows.order_by()
+
+
+def _month_key(day: datetime.date) -> str:
+    return day.strftime("%Y-%m")
+
+
+def rollup_buckets(metric: str, scope: KpiScope) -> list[tuple[datetime.date, str, int]]:
+    """The buckets (month, key, value) of `metric` over the scope (the system's, for one campus), computed
+    from the records by the KPI's own definition; buckets of 0 are left out."""
+    return [row for row in ROLLUP_COMPUTE[metric](scope) if row[2]]
 
 
 def field_and_descendants(field_obj) -> frozenset[int] | None:
@@ -396,15 +500,23 @@ def _period_buckets(counts: dict[str, int], url: str) -> list[Bucket]:
     return [Bucket(key, key, counts[key], url) for key in sorted(counts)]
 
 
-def _home_abroad(rows, url: str) -> list[Bucket]:
-    """Rows (with organisation and campus) whose organisation is at home, abroad or of unknown country."""
+def _home_abroad_counts() -> dict:
+    """Aggregates counting rows (with organisation and campus) at home, abroad or of unknown country."""
     known = ~Q(organization__country="") & ~Q(campus__organization__country="")
     same = Q(organization__country=F("campus__organization__country"))
-    counts = rows.aggregate(
-        home=Count("id", filter=known & same),
-        abroad=Count("id", filter=known & ~same),
-        unknown=Count("id", filter=~known),
-    )
+    return {
+        "home": Count("id", filter=known & same),
+        "abroad": Count("id", filter=known & ~same),
+        "unknown": Count("id", filter=~known),
+    }
+
+
+def _home_abroad(rows, url: str) -> list[Bucket]:
+    """Rows (with organisation and campus) whose organisation is at home, abroad or of unknown country."""
+    return _home_abroad_buckets(rows.aggregate(**_home_abroad_counts()), url)
+
+
+def _home_abroad_buckets(counts: dict, url: str) -> list[Bucket]:
     return [
         Bucket("home", str(_("Home")), counts["home"], url),
         Bucket("abroad", str(_("Abroad")), counts["abroad"], url),
@@ -414,15 +526,24 @@ def _home_abroad(rows, url: str) -> list[Bucket]:
 
 def _by_field(rows, organization_path: str, url: str) -> list[Bucket]:
     """Rows per field of their organisation (two queries); an organisation in two fields counts in both."""
-    from biocampus.directory.models import Field
+    return _field_buckets(_field_counts(rows, organization_path), url)
 
+
+def _field_counts(rows, organization_path: str) -> dict[int, int]:
+    """{field pk: rows of an organisation of that field} (one query)."""
     fields_path = f"{organization_path}__fields"
-    counts = dict(
+    return dict(
         rows.filter(**{f"{fields_path}__isnull": False})
         .values(fields_path)
         .annotate(n=Count("id", distinct=True))
         .values_list(fields_path, "n")
     )
+
+
+def _field_buckets(counts: dict[int, int], url: str) -> list[Bucket]:
+    """One bucket per field pk of `counts` (one query for their names)."""
+    from biocampus.directory.models import Field
+
     if not counts:
         return []
     fields = {
@@ -434,11 +555,17 @@ def _by_field(rows, organization_path: str, url: str) -> list[Bucket]:
 
 def _by_country(countries_of: Iterable[str], url: str) -> list[Bucket]:
     """One bucket per country code of `countries_of` (one entry per thing counted); blank is "unknown"."""
+
+    return _country_buckets(_tally(countries_of), url)
+
+
+def _country_buckets(counts: dict[str, int], url: str) -> list[Bucket]:
+    """One bucket per country code of `counts`; blank is "unknown"."""
     from django_countries import countries
 
     buckets = [
         Bucket(code or "unknown", str(countries.name(code)) if code else str(_("Country unknown")), n, url)
-        for code, n in _tally(countries_of).items()
+        for code, n in counts.items()
     ]
     return sorted(buckets, key=lambda bucket: (-bucket.value, bucket.label))
 
@@ -469,11 +596,32 @@ def residents_signed(scope: KpiScope) -> Kpi:
     event they were signed at) falls in the period and whose status is signed, resident, graduated or exited
     (a residency that has ended since still counts as signed then). Honours as_of.
     Breakdowns: home_abroad, by_month, by_year, by_country, by_field (an organisation in two fields counts
-    in both, so by_field may add up to more than the total)."""
-    rows = signed_residencies(scope)
+    in both, so by_field may add up to more than the total). Read from the rollups when they answer the
+    same (see _rollup_campus_ids)."""
+    rolled = scope.rolled("residents_signed")
+    if rolled is None:
+        rows = signed_residencies(scope)
+        signed = list(rows.values_list("signed_date", "organization__country"))
+        by_month = _tally(_month_key(day) for day, _c in signed)
+        by_country = _tally(country for _d, country in signed)
+        home_abroad = rows.aggregate(**_home_abroad_counts())
+        by_field = _field_counts(rows, "organization")
+    else:
+        by_month, by_country, home_abroad, by_field = {}, {}, {"home": 0, "abroad": 0, "unknown": 0}, {}
+        for (month, key), n in rolled.items():
+            kind, _sep, value = key.partition(":")
+            if kind == "country":
+                by_country[value] = by_country.get(value, 0) + n
+            elif kind == "field":
+                by_field[int(value)] = by_field.get(int(value), 0) + n
+            else:  # home, abroad, unknown: every residency is in exactly one of them
+                home_abroad[kind] += n
+                by_month[_month_key(month)] = by_month.get(_month_key(month), 0) + n
+    by_year: dict[str, int] = {}
+    for month, n in by_month.items():
+        by_year[month[:4]] = by_year.get(month[:4], 0) + n
     base = {"campus": getattr(scope.campus, "slug", ""), "signed": "1"}
     url = _url("campuses:residency_list", **base, signed_from=scope.start, signed_to=scope.end)
-    signed = list(rows.values_list("signed_date", "organization__country"))
 
     def period_url(key: str) -> str:
         """The residency list of one month ("YYYY-MM") or year ("YYYY") of the period."""
@@ -496,19 +644,38 @@ def residents_signed(scope: KpiScope) -> Kpi:
         "residents_signed",
         "",
         "",
-        len(signed),
+        sum(by_month.values()),
         unit=str(_("residencies")),
         url=url,
         breakdowns={
-            "home_abroad": _home_abroad(rows, url),
-            "by_month": linked(_period_buckets(_tally(day.strftime("%Y-%m") for day, _c in signed), url), period_url),
-            "by_year": linked(_period_buckets(_tally(str(day.year) for day, _c in signed), url), period_url),
-            "by_country": linked(
-                _by_country((country for _d, country in signed), url), lambda key: f"{url}&country={key}"
-            ),
-            "by_field": linked(_by_field(rows, "organization", url), lambda key: f"{url}&field={key}"),
+            "home_abroad": _home_abroad_buckets(home_abroad, url),
+            "by_month": linked(_period_buckets(by_month, url), period_url),
+            "by_year": linked(_period_buckets(by_year, url), period_url),
+            "by_country": linked(_country_buckets(by_country, url), lambda key: f"{url}&country={key}"),
+            "by_field": linked(_field_buckets(by_field, url), lambda key: f"{url}&field={key}"),
         },
     )
+
+
+def _rollup_residents_signed(scope: KpiScope):
+    rows = signed_residencies(scope).annotate(month=TruncMonth("signed_date"))
+    for row in rows.values("month").annotate(**_home_abroad_counts()):
+        for key in ("home", "abroad", "unknown"):
+            yield row["month"], key, row[key]
+    for month, country, n in (
+        rows.values("month", "organization__country")
+        .annotate(n=Count("id"))
+        .values_list("month", "organization__country", "n")
+    ):
+        yield month, f"country:{country}", n
+    fields = (
+        rows.filter(organization__fields__isnull=False)
+        .values("month", "organization__fields")
+        .annotate(n=Count("id", distinct=True))
+        .values_list("month", "organization__fields", "n")
+    )
+    for month, field_id, n in fields:
+        yield month, f"field:{field_id}", n
 
 
 def active_residencies(scope: KpiScope):
@@ -574,30 +741,46 @@ def signed_agreements(scope: KpiScope):
 def agreements(scope: KpiScope) -> Kpi:
     """Agreements signed: agreements of the campus with a signed status whose signing date (signed_on, else
     the first day of the event they were signed at) falls in the period. Honours as_of. Breakdowns: by_type
-    (each linking to the agreements list filtered by type), by_month."""
+    (each linking to the agreements list filtered by type), by_month. Read from the rollups when they answer
+    the same (see _rollup_campus_ids)."""
     from biocampus.agreements.choices import AgreementType
 
-    rows = signed_agreements(scope)
+    rolled = scope.rolled("agreements")
+    if rolled is None:
+        signed = list(signed_agreements(scope).values_list("type", "signed_date"))
+        by_type = _tally(kind for kind, _d in signed)
+        by_month = _tally(_month_key(day) for _k, day in signed)
+    else:
+        by_type, by_month = {}, {}
+        for (month, key), n in rolled.items():
+            kind = key.removeprefix("type:")
+            by_type[kind] = by_type.get(kind, 0) + n
+            by_month[_month_key(month)] = by_month.get(_month_key(month), 0) + n
     exact = _list_filters(scope, signed="1")
-    signed = list(rows.values_list("type", "signed_date"))
     labels = dict(AgreementType.choices)
-    by_type = [
+    type_buckets = [
         Bucket(kind, str(labels.get(kind, kind)), n, _url("agreements:agreement_list", **exact, type=kind))
-        for kind, n in _tally(kind for kind, _d in signed).items()
+        for kind, n in by_type.items()
     ]
     url = _url("agreements:agreement_list", **exact)
     return Kpi(
         "agreements",
         "",
         "",
-        len(signed),
+        sum(by_type.values()),
         unit=str(_("agreements")),
         url=url,
         breakdowns={
-            "by_type": sorted(by_type, key=lambda bucket: (-bucket.value, bucket.label)),
-            "by_month": _period_buckets(_tally(day.strftime("%Y-%m") for _k, day in signed), url),
+            "by_type": sorted(type_buckets, key=lambda bucket: (-bucket.value, bucket.label)),
+            "by_month": _period_buckets(by_month, url),
         },
     )
+
+
+def _rollup_agreements(scope: KpiScope):
+    rows = signed_agreements(scope).annotate(month=TruncMonth("signed_date"))
+    for month, kind, n in rows.values("month", "type").annotate(n=Count("id")).values_list("month", "type", "n"):
+        yield month, f"type:{kind}", n
 
 
 # Agreement types that make a partner strategic: partnerships, not transactions (investment, licensing,
@@ -614,18 +797,18 @@ def international_strategic_partners(scope: KpiScope) -> Kpi:
     strategic cooperation, cooperation, framework agreement, memorandum of understanding, joint development
     or commercialisation. The campus's own organisation and organisations of unknown country never count.
     Over the network an organisation partnering two campuses counts once. Honours as_of (the agreements;
-    their parties as they are now). Breakdown: by_country."""
-    from biocampus.agreements.models import AgreementParty
+    their parties as they are now). Breakdown: by_country. Read from the rollups when they answer the same
+    (one bucket per partner and month: "<organisation pk>:<country>")."""
+    if scope.rollup_campus_ids is None:
+        partners = dict(_strategic_partners(scope).values_list("organization_id", "organization__country").distinct())
+    else:
+        from biocampus.insight.models import KpiRollup
 
-    agreements_ = signed_agreements(scope).filter(type__in=STRATEGIC_AGREEMENT_TYPES)
-    parties = (
-        AgreementParty.objects.filter(agreement_id__in=agreements_.values("id"))
-        .exclude(organization__country="")
-        .exclude(agreement__campus__organization__country="")
-        .exclude(organization__country=F("agreement__campus__organization__country"))
-        .exclude(organization_id=F("agreement__campus__organization_id"))
-    )
-    partners = dict(parties.values_list("organization_id", "organization__country").distinct().order_by())
+        keys = _rollup_rows(KpiRollup.objects.filter(metric="international_strategic_partners"), scope)
+        partners = {}
+        for key in keys.values_list("key", flat=True).distinct():
+            organization_id, _sep, country = key.partition(":")
+            partners[int(organization_id)] = country
     url = _url("agreements:agreement_list", type="strategic_cooperation")
     return Kpi(
         "international_strategic_partners",
@@ -636,6 +819,31 @@ def international_strategic_partners(scope: KpiScope) -> Kpi:
         url=_url("agreements:agreement_list"),
         breakdowns={"by_country": _by_country(partners.values(), url)},
     )
+
+
+def _strategic_partners(scope: KpiScope):
+    """The parties (AgreementParty rows) that make international strategic partners in the scope."""
+    from biocampus.agreements.models import AgreementParty
+
+    agreements_ = signed_agreements(scope).filter(type__in=STRATEGIC_AGREEMENT_TYPES)
+    return (
+        AgreementParty.objects.filter(agreement_id__in=agreements_.values("id"))
+        .exclude(organization__country="")
+        .exclude(agreement__campus__organization__country="")
+        .exclude(organization__country=F("agreement__campus__organization__country"))
+        .exclude(organization_id=F("agreement__campus__organization_id"))
+        .order_by()
+    )
+
+
+def _rollup_international_strategic_partners(scope: KpiScope):
+    parties = _strategic_partners(scope).annotate(
+        month=TruncMonth(Coalesce("agreement__signed_on", "agreement__signed_at__starts_on"))
+    )
+    for month, organization_id, country in parties.values_list(
+        "month", "organization_id", "organization__country"
+    ).distinct():
+        yield month, f"{organization_id}:{country}", 1
 
 
 # --- funding -----------------------------------------------------------------------------------------------
@@ -869,17 +1077,21 @@ def showcases(scope: KpiScope) -> Kpi:
     """Showcases: what organisations showed at the campus's events that began in the period (the event's
     starts_on within [start, end]). The value is the number of showcases. Breakdowns: outcome (with an
     outcome recorded, without), leads_by_status (the leads taken at those events, by status). Read as the
-    records are now (as_of is not applied)."""
+    records are now (as_of is not applied). Read from the rollups when they answer the same."""
     from biocampus.events.choices import LeadStatus
-    from biocampus.events.models import Event, Lead, Showcase
 
-    events = scope.records(Event, historical=False).filter(starts_on__gte=scope.start, starts_on__lte=scope.end)
-    shown = scope.in_field(Showcase.objects.filter(event__in=events), "organization").order_by()
-    counts = shown.aggregate(total=Count("id"), with_outcome=Count("id", filter=~Q(outcome="")))
-    leads = scope.in_field(
-        visible(Lead.objects.filter(event__in=events), scope.user), "organization", "taken_by"
-    ).order_by()
-    lead_counts = dict(leads.values("status").annotate(n=Count("id")).values_list("status", "n"))
+    rolled = scope.rolled("showcases")
+    if rolled is None:
+        shown, leads = _showcases_and_leads(scope)
+        counts = shown.aggregate(total=Count("id"), with_outcome=Count("id", filter=~Q(outcome="")))
+        lead_counts = dict(leads.values("status").annotate(n=Count("id")).values_list("status", "n"))
+    else:
+        counts, lead_counts = {"total": 0, "with_outcome": 0}, {}
+        for (_month, key), n in rolled.items():
+            if key.startswith("lead:"):
+                lead_counts[key[5:]] = lead_counts.get(key[5:], 0) + n
+            else:
+                counts[key] += n
     url = _url("events:event_list")
     return Kpi(
         "showcases",
@@ -904,6 +1116,35 @@ def showcases(scope: KpiScope) -> Kpi:
             ],
         },
     )
+
+
+def _showcases_and_leads(scope: KpiScope):
+    """The showcases and the leads of the campus's events that began in the period."""
+    from biocampus.events.models import Event, Lead, Showcase
+
+    events = scope.records(Event, historical=False).filter(starts_on__gte=scope.start, starts_on__lte=scope.end)
+    shown = scope.in_field(Showcase.objects.filter(event__in=events), "organization").order_by()
+    leads = scope.in_field(scope.visible(Lead.objects.filter(event__in=events)), "organization", "taken_by")
+    return shown, leads.order_by()
+
+
+def _rollup_showcases(scope: KpiScope):
+    shown, leads = _showcases_and_leads(scope)
+    shown = shown.annotate(month=TruncMonth("event__starts_on")).values("month")
+    for row in shown.annotate(total=Count("id"), with_outcome=Count("id", filter=~Q(outcome=""))):
+        yield row["month"], "total", row["total"]
+        yield row["month"], "with_outcome", row["with_outcome"]
+    leads = leads.annotate(month=TruncMonth("event__starts_on")).values("month", "status").annotate(n=Count("id"))
+    for month, status, n in leads.values_list("month", "status", "n"):
+        yield month, f"lead:{status}", n
+
+
+ROLLUP_COMPUTE = {
+    "residents_signed": _rollup_residents_signed,
+    "agreements": _rollup_agreements,
+    "international_strategic_partners": _rollup_international_strategic_partners,
+    "showcases": _rollup_showcases,
+}
 
 
 # --- the registry --------------------------------------------------------------------------------------------
@@ -1008,16 +1249,24 @@ def compute_kpis(
     field=None,
     as_of: datetime.date | None = None,
     names: Iterable[str] | None = None,
+    rollups: bool = True,
 ) -> KpiReport:
     """Every KPI (or those `names`) for the campus (None: the whole network the user can see), the period
     [start, end] and the field (with the fields below it), as the records stand now or on `as_of` (then
-    `end` is clamped to as_of). Raises ValueError when start is after end."""
+    `end` is clamped to as_of). Raises ValueError when start is after end. Some KPIs are read from their
+    rollups when those give the same answer (see _rollup_campus_ids); rollups=False always counts live."""
     if as_of is not None and end > as_of:
         end = as_of
     if start > end:
         raise ValueError("start after end")
     scope = KpiScope(
-        user=user, campus=campus, start=start, end=end, field_ids=field_and_descendants(field), as_of=as_of
+        user=user,
+        campus=campus,
+        start=start,
+        end=end,
+        field_ids=field_and_descendants(field),
+        as_of=as_of,
+        use_rollups=rollups,
     )
     wanted = list(KPIS) if names is None else [name for name in KPIS if name in set(names)]
     kpis = []

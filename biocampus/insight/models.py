@@ -64,3 +64,55 @@ class ReportRun(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+
+class KpiRollup(models.Model):
+    """One bucket of a KPI, kept current by the services (insight.rollups.refresh, in the write's own
+    transaction): a campus's count for one metric, one month and one key (a type, a kind, a country, a
+    field, "home"...). The dashboard sums the buckets of the months of its period instead of counting
+    millions of rows. Never edited by hand: `biocampus rebuild_rollups` recomputes them from the records.
+    """
+
+    campus = models.ForeignKey(
+        "campuses.Campus", verbose_name=_("campus"), on_delete=models.CASCADE, related_name="kpi_rollups"
+    )
+    metric = models.CharField(_("metric"), max_length=48)
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    key = models.CharField(_("key"), max_length=64)
+    value = models.BigIntegerField(_("value"), default=0)
+
+    class Meta:
+        verbose_name = _("KPI rollup")
+        verbose_name_plural = _("KPI rollups")
+        constraints = [
+            # Serves the dashboard's read: WHERE campus_id IN (...) AND metric IN (...) AND month BETWEEN
+            # ... (the leading columns), and a refresh's DELETE of one campus's metric over some months.
+            models.UniqueConstraint(fields=["campus", "metric", "month", "key"], name="kpi_rollup_bucket_unique")
+        ]
+        indexes = [
+            # Serves the network-wide read of a superuser (no campus filter): WHERE metric IN (...) AND
+            # month BETWEEN ... over every campus.
+            models.Index(fields=["metric", "month"], name="kpi_rollup_metric_month_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campus_id} {self.metric} {self.month:%Y-%m} {self.key}={self.value}"
+
+
+class KpiRollupCoverage(models.Model):
+    """The campuses whose rollups are complete: rebuilt once from the records (`rebuild_rollups`, or by
+    campus_create for a new, empty campus) and kept current by the services since. The KPIs read the
+    rollups of a campus only when it is covered; a campus filled by bulk writes (the generator, fixtures)
+    is read live until it is rebuilt."""
+
+    campus = models.OneToOneField(
+        "campuses.Campus", verbose_name=_("campus"), on_delete=models.CASCADE, related_name="kpi_rollup_coverage"
+    )
+    rebuilt_at = models.DateTimeField(_("rebuilt at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("KPI rollup coverage")
+        verbose_name_plural = _("KPI rollup coverage")
+
+    def __str__(self) -> str:
+        return f"{self.campus_id} rebuilt {self.rebuilt_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,31 @@
+"""`biocampus rebuild_rollups [--campus SLUG]`: recompute the KPI rollups from the records.
+
+Run it after bulk writes that bypass the services (the synthetic generator, bulk imports, restoring a
+dump without the rollup tables): until a campus is rebuilt, its KPIs are computed live (slower, but right).
+"""
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from biocampus.campuses.models import Campus
+from biocampus.insight import rollups
+
+
+class Command(BaseCommand):
+    help = "Recompute the KPI rollups of every campus (or of one) from the records."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--campus", help="only this campus (its short name)")
+
+    def handle(self, *args, **options):
+        campuses = Campus.objects.order_by("pk")
+        if options["campus"]:
+            campuses = campuses.filter(slug=options["campus"])
+            if not campuses.exists():
+                raise CommandError(f"Unknown campus {options['campus']!r}: give its short name (slug).")
+        ids = list(campuses.values_list("pk", flat=True))
+        with tqdm(total=len(ids), desc="rollups", unit="campus", file=self.stderr, mininterval=0.2) as bar:
+            for campus_id in ids:
+                rollups.rebuild(campus_id)  # one transaction per campus: readers see it whole or not at all
+                bar.update(1)
+        self.stdout.write(f"Rebuilt the KPI rollups of {len(ids)} campus(es).")
