@@ -243,7 +243,7 @@ def table(rows: list[dict], ctx: Context, date: str) -> str:
             met,
             f"{ctx.orgs:,}",
             ctx.database,
-            date,
+            row.get("date", date),
             f"`{command_for(ctx, pid)}`" if pid not in seen else "",
         ]
         seen.add(pid)
@@ -258,10 +258,12 @@ def section(rows: list[dict], ctx: Context, info: dict, argv: list[str]) -> str:
         [
             f"### {ctx.orgs:,} organisations on {ctx.database}",
             "",
-            f"- Measured: {date}; {ctx.repeat} timed repeats after warm-up per measurement.",
+            f"- Last run: {date}; {ctx.repeat} timed repeats after warm-up per measurement (fewer where a "
+            "measurement passed its time budget: the row says how many samples).",
             f"- Machine: {info['cpus']} CPUs ({info['cpu']}), {info['ram_gb']} GB RAM, {engines}, "
             f"Python {info['python']}, {info['os']}; load average at start {info['load_average']:.2f}.",
-            f"- Command: `{' '.join(shlex.quote(arg) for arg in argv)}`",
+            f"- Last command: `{' '.join(shlex.quote(arg) for arg in argv)}`; each row's date says when it was "
+            "measured, its command reproduces it.",
             "",
             table(rows, ctx, date[:10]),
             "",
@@ -316,14 +318,21 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     for pid in only:
         print(f"bench: running {pid} ({MODULES[pid]}) at {ctx.orgs:,} organisations on {ctx.database}", file=sys.stderr)
-        rows += run_module(pid, ctx)
+        measured = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d")
+        rows += [dict(row, date=measured) for row in run_module(pid, ctx)]
+
+    # A run of some benchmarks (--only) keeps the others' last rows for this size and database, so the
+    # section always shows every benchmark measured so far, each with the date it was measured.
+    saved = args.workdir / f"results-{ctx.database}-{ctx.orgs}.json"
+    kept = []
+    if saved.exists():
+        kept = [row for row in json.loads(saved.read_text()).get("rows", []) if row["id"] not in only]
+    rows = sorted(kept + rows, key=lambda row: list(MODULES).index(row["id"]))
+    saved.write_text(json.dumps({"machine": info, "rows": rows}, indent=1, default=str))
 
     argv_shown = [".venv/bin/python", "-m", "bench.run", *(argv if argv is not None else sys.argv[1:])]
     text = section(rows, ctx, info, argv_shown)
     print(text)
-    (args.workdir / f"results-{ctx.database}-{ctx.orgs}.json").write_text(
-        json.dumps({"machine": info, "rows": rows}, indent=1, default=str)
-    )
     if args.write:
         write_section(args.write, f"{ctx.database} {ctx.orgs}", text)
         print(f"bench: wrote {args.write}", file=sys.stderr)

@@ -38,4 +38,4 @@ def test_the_results_table_has_every_column_and_a_row_for_each_peer(results):
     assert "| failed" not in results
     for row in rows:
         assert row.count("|") == len(COLUMNS) + 1, row  # no cell swallowed or split
-    assert "Machine: " in results and "Command: `" in results
+    assert "Machine: " in results and "Last command: `" in results
