@@ -477,14 +477,15 @@ def _accept_residency(fact: ProposedFact, parties, *, date, actor) -> None:
 
 def _accept_agreement(fact: ProposedFact, parties, *, relation_type: str, campus, date, actor) -> None:
     from biocampus.agreements.choices import AgreementStatus, AgreementType
-    from biocampus.agreements.services import agreement_create
-
     from biocampus.agreements.models import Agreement
+    from biocampus.agreements.services import agreement_create
 
     agreement_type = AGREEMENT_TYPES[relation_type]
     wanted = {party.pk for party in parties}
     # The same agreement already recorded (same campus, type and parties): link it, do not record it twice.
-    same = visible(Agreement.objects.filter(campus=campus, type=agreement_type, parties__organization=parties[0]), actor)
+    same = visible(
+        Agreement.objects.filter(campus=campus, type=agreement_type, parties__organization=parties[0]), actor
+    )
     for agreement in same.prefetch_related("parties").distinct():
         if {party.organization_id for party in agreement.parties.all()} == wanted:
             fact.agreement = agreement

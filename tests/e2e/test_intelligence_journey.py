@@ -35,8 +35,10 @@ def test_paste_review_accept_and_see_according_to(logged_in_page: Page, live_ser
     expect(card.get_by_text("Recorded as:")).to_be_visible()
 
     # A relation: the strategic cooperation of I·Campus and BioVenture Hub, with its organisations.
-    relation = page.locator("article.fact[data-kind=relation]").filter(has_text="strategic_cooperation").filter(
-        has_text="BioVenture Hub"
+    relation = (
+        page.locator("article.fact[data-kind=relation]")
+        .filter(has_text="strategic_cooperation")
+        .filter(has_text="BioVenture Hub")
     )
     relation.get_by_role("button", name="Accept with its organisations").click()
     expect(relation.get_by_text("Recorded as:")).to_be_visible()
