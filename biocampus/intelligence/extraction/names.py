@@ -75,7 +75,7 @@ NON_ORG_HEADS = frozenset(
 _DEMONYM_TOKENS = {k: v for k, v in DEMONYMS.items() if " " not in k}
 
 _PERSON_AFTER = re.compile(
-    rf"^,\s*(?:the\s+|a\s+|an\s+|its\s+|our\s+|their\s+|his\s+|her\s+)?(?:[A-Z][\w·]*(?:'s|’s)\s+)?"
+    rf"^,\s*(?:the\s+|a\s+|an\s+|its\s+|our\s+|their\s+|his\s+|her\s+)?(?:[\w·]+(?:'s|’s)\s+)?"
     rf"(?:[\w-]+\s+){{0,3}}?{PERSON_TITLE}\b"
 )
 _PERSON_BEFORE = re.compile(
@@ -104,7 +104,8 @@ _PARTY_BEFORE = re.compile(
     r"partners with|partnering with|teamed up with|joined by|MOU with|memorandum of understanding with|"
     r"contract with|deal with|alliance with|licen[cs]e (?:\w+ ){0,4}to|licen[cs]ed (?:\w+ ){0,5}to|"
     r"licen[cs]ed (?:\w+ ){0,4}from|spun out of|spin-out of|spinout of|subsidiary of|run by|operated by|managed by|"
-    r"owned by|developed by|organi[sz]ed by|co-hosted by|hosted by|sponsored by)\s+(?:the\s+)?$",
+    r"owned by|developed by|organi[sz]ed by|co-hosted by|hosted by|sponsored by|(?:site|sites|unit|division|arm|"
+    r"member|part|spin-off) of)\s+(?:the\s+)?$",
     re.I,
 )
 _LIST_INTRO = re.compile(
@@ -339,6 +340,10 @@ def _categorise(chunk: Chunk, s: str, a: int, b: int) -> None:
     content = [t for t, low in zip(tokens, lows) if low not in CONNECTORS]
     if all(_is_place_token(t) or _low(t) in PLACE_KEYWORDS for t in content) or chunk.surface in PLACES:
         chunk.category = "place"
+        # A place acting as a party ("agreements with Jiangsu Province") is a candidate; it is kept only if a
+        # relation names it (see extract()).
+        before = s[max(0, a - 80) : a]
+        chunk.accepted = bool(_PARTY_BEFORE.search(before) or _COMPANY_VERB_AFTER.match(s[b : b + 120]))
         return
     if chunk.surface in DEMONYMS:
         chunk.category = "place"
@@ -350,6 +355,8 @@ def _categorise(chunk: Chunk, s: str, a: int, b: int) -> None:
     if " @ " in chunk.surface:  # "BioLabs @ City": a named site of a network
         keyword = True
         chunk.kind_hint = chunk.kind_hint or "hub"
+    elif " & " in chunk.surface and not all(_is_place_token(t) for t in tokens):  # "Smith & Nephew": a firm
+        keyword = True
     multi = " ".join(lows)
     if not keyword:
         keyword = any(k in multi for k in ("science park", "innovation center", "innovation centre"))
@@ -494,7 +501,8 @@ def split_known_conjunctions(chunks: list[Chunk]) -> list[Chunk]:
     for c in chunks:
         if " and " in c.surface and c.category in ("bare", "keyword"):
             left, _, right = c.surface.partition(" and ")
-            if fold(left) in known or fold(right) in known:
+            in_list = c.category == "bare" and c.accepted and " of " not in left and " for " not in left
+            if fold(left) in known or fold(right) in known or in_list:
                 for part, offset in ((left, 0), (right, len(left) + 5)):
                     piece = Chunk(
                         c.start + offset,
@@ -524,7 +532,7 @@ def group(chunks: list[Chunk], work: str, local_places: dict[str, str]) -> list[
         key = fold(c.surface)
         if not key or c.category in ("person", "event", "title", "other", "generic"):
             continue
-        if c.category == "place":
+        if c.category == "place" and not c.accepted:
             continue
         if not c.accepted and key not in accepted_surfaces:
             continue
@@ -589,7 +597,7 @@ def group(chunks: list[Chunk], work: str, local_places: dict[str, str]) -> list[
             continue
         mine = set(_name_tokens(c.surface))
         for org in result:
-            if mine <= set(_name_tokens(org.name)) and is_short_form(c.surface, org.name):
+            if (mine <= set(_name_tokens(org.name)) or c.surface.isupper()) and is_short_form(c.surface, org.name):
                 org.aliases.append(_clean_name(c.surface))
                 known.add(key)
                 break
