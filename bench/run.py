@@ -78,6 +78,9 @@ def fingerprint() -> str:
 
 
 def manage(args: list[str], env: dict) -> None:
+    # The product's own settings for migrate and generate, whatever the caller's environment says (a test
+    # run exports config.settings.test).
+    env = dict(env, DJANGO_SETTINGS_MODULE="config.settings.local")
     command = [str(VENV_BIN / "biocampus"), *args]
     print("bench:", " ".join(command), file=sys.stderr)
     subprocess.run(command, cwd=ROOT, env=env, check=True)  # noqa: S603
