@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime
+import json
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 from django_countries import countries
@@ -84,8 +87,27 @@ def _filtered(organizations, *, user, kind=None, country=None, field=None, campu
 class FacetValue:
     value: str
     label: str
-    count: int
+    count: int | None  # None: more results than FACET_SAMPLE, where no exact count is made
     selected: bool
+
+
+# Facets count exactly up to this many organisations in a facet's scope. Past it, each facet reads only
+# FACET_SAMPLE + 1 of them (whichever the database finds first): it offers the values found there,
+# most frequent first, and shows no count, so one page never groups a million rows five times.
+FACET_SAMPLE = 1000
+
+
+class Facets(dict):
+    """The facets by name, and `total`: how many organisations match, counted up to FACET_SAMPLE + 1."""
+
+    total: int = 0
+
+
+def id_list(ids: list[int]) -> RawSQL:
+    """`pk__in=id_list(ids)`: the ids as one parameter (a JSON array on SQLite, an array on PostgreSQL)."""
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", (ids,))
+    return RawSQL("SELECT value FROM json_each(%s)", (json.dumps(ids),))  # noqa: S611 - no user text
 
 
 def directory_facets(user, *, q: str = "", **filters) -> dict[str, list[FacetValue]]:
@@ -93,9 +115,25 @@ def directory_facets(user, *, q: str = "", **filters) -> dict[str, list[FacetVal
     base = visible(Organization.objects.all(), user)
     if q:
         base = search_organizations(base, q).order_by()
+    scopes: dict = {}
 
     def scoped(skip):
-        return _filtered(base, user=user, skip=skip, **filters).order_by()
+        """The pks of (at most FACET_SAMPLE + 1 of) the results with every filter but `skip`, and
+        whether that is all of them. Facets whose own filter is not set share one scope (one query)."""
+        skip = skip if filters.get(skip) else None
+        if skip not in scopes:
+            # Read once per scope (the search runs once, not once per facet), handed to each facet's
+            # query as one parameter (1,001 parameters would cost more in Python than in SQL).
+            pks = list(
+                _filtered(base, user=user, skip=skip, **filters)
+                .order_by()
+                .values_list("pk", flat=True)[: FACET_SAMPLE + 1]
+            )
+            scopes[skip] = id_list(pks), len(pks) <= FACET_SAMPLE, len(pks)
+        return scopes[skip][:2]
+
+    def counted(n, exact):
+        return n if exact else None
 
     selected = {
         "kind": set(filters.get("kind") or []),
@@ -105,52 +143,89 @@ def directory_facets(user, *, q: str = "", **filters) -> dict[str, list[FacetVal
         "status": set(filters.get("status") or []),
     }
     kind_labels = dict(OrganizationKind.choices)
+    pks, exact = scoped("kind")
     facets = {
         "kind": [
             FacetValue(
-                row["kind"], str(kind_labels.get(row["kind"], row["kind"])), row["n"], row["kind"] in selected["kind"]
+                row["kind"],
+                str(kind_labels.get(row["kind"], row["kind"])),
+                counted(row["n"], exact),
+                row["kind"] in selected["kind"],
             )
-            for row in scoped("kind").values("kind").annotate(n=Count("id")).order_by("-n", "kind")
-        ],
-        "country": [
-            FacetValue(
-                row["country"],
-                countries.name(row["country"]) or row["country"],
-                row["n"],
-                row["country"] in selected["country"],
-            )
-            for row in scoped("country")
-            .exclude(country="")
-            .values("country")
+            for row in Organization.objects.filter(pk__in=pks)
+            .values("kind")
             .annotate(n=Count("id"))
-            .order_by("-n")[:30]
-        ],
+            .order_by("-n", "kind")
+        ]
     }
+    pks, exact = scoped("country")
+    facets["country"] = [
+        FacetValue(
+            row["country"],
+            countries.name(row["country"]) or row["country"],
+            counted(row["n"], exact),
+            row["country"] in selected["country"],
+        )
+        for row in Organization.objects.filter(pk__in=pks)
+        .exclude(country="")
+        .values("country")
+        .annotate(n=Count("id"))
+        .order_by("-n", "country")[:30]
+    ]
+    pks, exact = scoped("field")
     field_counts = (
-        Field.objects.filter(organizations__in=scoped("field").values("pk"))
-        .annotate(n=Count("organizations"))
-        .order_by("-n", "name")[:30]
+        Field.objects.filter(organizations__in=pks).annotate(n=Count("organizations")).order_by("-n", "name")[:30]
     )
-    facets["field"] = [FacetValue(f.slug, str(f), f.n, f.slug in selected["field"]) for f in field_counts]
-    residencies = visible(Residency.objects.all(), user).filter(organization__in=scoped("campus").values("pk"))
+    facets["field"] = [
+        FacetValue(f.slug, str(f), counted(f.n, exact), f.slug in selected["field"]) for f in field_counts
+    ]
+    pks, exact = scoped("campus")
+    residencies = visible(Residency.objects.all(), user).filter(organization__in=pks)
     if filters.get("status"):
         residencies = residencies.filter(status__in=filters["status"])
     facets["campus"] = [
         FacetValue(
-            row["campus__slug"], row["campus__organization__name"], row["n"], row["campus__slug"] in selected["campus"]
+            row["campus__slug"],
+            row["campus__organization__name"],
+            counted(row["n"], exact),
+            row["campus__slug"] in selected["campus"],
         )
         for row in residencies.values("campus__slug", "campus__organization__name")
         .annotate(n=Count("organization", distinct=True))
-        .order_by("-n")
+        .order_by("-n", "campus__slug")
     ]
-    residencies = visible(Residency.objects.all(), user).filter(organization__in=scoped("status").values("pk"))
+    pks, exact = scoped("status")
+    residencies = visible(Residency.objects.all(), user).filter(organization__in=pks)
     if filters.get("campus"):
         residencies = residencies.filter(campus__in=filters["campus"])
     status_labels = dict(ResidencyStatus.choices)
     facets["status"] = [
-        FacetValue(row["status"], str(status_labels[row["status"]]), row["n"], row["status"] in selected["status"])
+        FacetValue(
+            row["status"],
+            str(status_labels[row["status"]]),
+            counted(row["n"], exact),
+            row["status"] in selected["status"],
+        )
         for row in residencies.values("status").annotate(n=Count("organization", distinct=True)).order_by("-n")
     ]
+    scoped(None)  # the whole result, which every facet with nothing ticked shares
+    facets = Facets(facets)
+    facets.total = scopes[None][2]  # the results (FACET_SAMPLE + 1 means "more than FACET_SAMPLE")
+    # A ticked value stays on offer even when none of the results has it (or the sample missed it):
+    # its box must be there to untick.
+    labels = {
+        "kind": kind_labels,
+        "country": {code: countries.name(code) or code for code in selected["country"]},
+        "field": {f.slug: str(f) for f in filters.get("field") or []},
+        "campus": {c.slug: str(c) for c in filters.get("campus") or []},
+        "status": status_labels,
+    }
+    for name, values in facets.items():
+        offered = {value.value for value in values}
+        values += [
+            FacetValue(value, str(labels[name].get(value, value)), None, True)
+            for value in sorted(selected[name] - offered)
+        ]
     return facets
 
 

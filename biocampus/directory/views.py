@@ -17,6 +17,7 @@ from . import services
 from .forms import DirectoryFilterForm, OrganizationForm, PersonForm
 from .models import Organization, Person
 from .selectors import (
+    FACET_SAMPLE,
     directory_facets,
     directory_facets_as_of,
     mark_still_existing,
@@ -29,7 +30,7 @@ from .selectors import (
 from .timeline import organization_timeline
 
 PAGE_SIZE = 50
-COUNT_CAP = 1000
+COUNT_CAP = FACET_SAMPLE  # the same bound for the count shown and for the facets
 CURSOR_SALT = "directory.page"
 
 
@@ -93,7 +94,11 @@ def _read_cursor(token: str | None, keys) -> tuple[list, int] | None:
     return values, start
 
 
-def keyset_page(rows, *, after: str | None = None, before: str | None = None, size: int = PAGE_SIZE) -> KeysetPage:
+def keyset_page(
+    rows, *, after: str | None = None, before: str | None = None, size: int = PAGE_SIZE, count: int | None = None
+) -> KeysetPage:
+    """The page of `rows` after or before a cursor (the first page without one). `count`, if the caller
+    has it already, is the number of rows counted up to COUNT_CAP + 1."""
     keys = _sort_keys(rows)
     cursor = _read_cursor(after, keys)
     forward = True
@@ -123,7 +128,8 @@ def keyset_page(rows, *, after: str | None = None, before: str | None = None, si
     has_previous = not first_page
     # Always one capped count, even when the page holds everything: the page then runs the same queries
     # whatever the number of rows (tests/web/test_list_query_counts.py).
-    count = rows.order_by()[: COUNT_CAP + 1].count()
+    if count is None:
+        count = rows.order_by()[: COUNT_CAP + 1].count()
     count, capped = min(count, COUNT_CAP), count > COUNT_CAP
     page = KeysetPage(
         object_list=found,
@@ -158,7 +164,9 @@ def organization_list(request):
         then = {key: filters[key] for key in ("q", "kind", "country") if key in filters}
         organizations = organizations_as_of(request.user, as_of=as_of, **then)
         facets = directory_facets_as_of(request.user, as_of=as_of, **then)
-    page = keyset_page(organizations, after=request.GET.get("after"), before=request.GET.get("before"))
+    # Today's directory: the facets have counted the results already (up to the cap); as of a date, count.
+    count = facets.total if as_of is None else None
+    page = keyset_page(organizations, after=request.GET.get("after"), before=request.GET.get("before"), count=count)
     if as_of is not None:
         page.object_list = mark_still_existing(page.object_list)
     query = request.GET.copy()
@@ -173,6 +181,7 @@ def organization_list(request):
         "form": form,
         "page": page,
         "facets": facets,
+        "facets_sampled": any(value.count is None for values in facets.values() for value in values),
         "query_string": query.urlencode(),
         "today_query_string": today.urlencode(),
         "can_add": permissions.can_add(request.user, Organization),
