@@ -350,7 +350,7 @@ COMMON_LEADERS = frozenset(
     her this that these those it they we he she both each all other new today yesterday photo about media contact
     source editor note notes reporting according however besides following including include includes plus
     there here when where what which who whom whose why how if then thus so yet last next first second third
-    one two three four five six seven eight nine ten many several some most more such via per under over into
+    many several some most more such via per under over into
     onto upon within without against between across around behind beyond toward towards once now even still
     please read click see view share tags related previous updated posted published by-line written
     together currently recently earlier later finally overall dear every any no not only just because

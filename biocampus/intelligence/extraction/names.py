@@ -105,7 +105,7 @@ _PARTY_BEFORE = re.compile(
     r"contract with|deal with|alliance with|licen[cs]e (?:\w+ ){0,4}to|licen[cs]ed (?:\w+ ){0,5}to|"
     r"licen[cs]ed (?:\w+ ){0,4}from|spun out of|spin-out of|spinout of|subsidiary of|run by|operated by|managed by|"
     r"owned by|developed by|organi[sz]ed by|co-hosted by|hosted by|sponsored by|(?:site|sites|unit|division|arm|"
-    r"member|part|spin-off) of)\s+(?:the\s+)?$",
+    r"member|part|spin-off) of|awarded|granted)\s+(?:the\s+)?$",
     re.I,
 )
 _LIST_INTRO = re.compile(
