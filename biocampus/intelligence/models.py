@@ -217,7 +217,7 @@ class ProposedFact(RecordModel):
     def label(self) -> str:
         values = self.values
         if self.kind == FactKind.RELATION:
-            return f"{values.get('type', '')}: {' + '.join(values.get('parties') or [])}"
+            return f"{str(values.get('type', '')).replace('_', ' ')}: {' + '.join(values.get('parties') or [])}"
         if self.kind == FactKind.MILESTONE:
             amount = f" {values.get('value')} {values.get('unit') or ''}".rstrip() if values.get("value") else ""
             return f"{values.get('org', '')} — {values.get('kind', '')}{amount}"

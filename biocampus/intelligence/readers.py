@@ -70,7 +70,7 @@ def read_document(data: bytes, name: str) -> tuple[str, str]:
     if not text:
         raise UnreadableDocument(_("The file holds no text."))
     if not title:
-        title = _first_line(text)
+        title = title_from_text(text)
     return normalise_text(title).replace("\n", " ")[:500], text
 
 
@@ -141,8 +141,14 @@ def _checked(text: str) -> str:
     return text
 
 
-def _first_line(text: str) -> str:
-    return next((line.strip() for line in text.splitlines() if line.strip()), "")[:300]
+def title_from_text(text: str) -> str:
+    """A title for a text that has none: its first line, skipping bylines ("Post sponsored by": under four
+    words; "Source: ...", "By: ...": a label and a colon), cut at a word near 120 characters."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    for line in lines:
+        if len(line.split()) >= 4 and ":" not in line[:12]:
+            return line if len(line) <= 120 else line[:120].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    return lines[0][:300] if lines else ""
 
 
 def _read_html(markup: str) -> tuple[str, str]:

@@ -31,7 +31,7 @@ from biocampus.core.events import publish
 from biocampus.core.services import provenance_create, record_save
 
 from .models import DocumentStatus, FactKind, FactStatus, IngestRun, ProposedFact, SourceDocument
-from .readers import UnreadableDocument, max_ingest_bytes, normalise_text, read_document
+from .readers import UnreadableDocument, max_ingest_bytes, normalise_text, read_document, title_from_text
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +64,11 @@ class IngestResult:
         if self.document is None:
             return "failed"
         return "new" if self.created else "existing"
+
+
+def _readable(queryset, actor):
+    """What `actor` may read of `queryset`; the system (actor None: commands, the worker) reads everything."""
+    return queryset if actor is None else visible(queryset, actor)
 
 
 def text_sha256(text: str) -> str:
@@ -117,7 +122,7 @@ def ingest_text(
     if existing is not None:
         return IngestResult(existing, created=False, name=file_name or existing.title)
     document = SourceDocument(
-        title=normalise_text(title or "").replace("\n", " ")[:500] or _first_line(text),
+        title=normalise_text(title or "").replace("\n", " ")[:500] or title_from_text(text),
         url=(url or "").strip(),
         published_on=published_on,
         text=text,
@@ -134,10 +139,6 @@ def ingest_text(
     if extract:
         extract_document(actor=actor, document=document)
     return IngestResult(document, created=True, name=file_name or document.title)
-
-
-def _first_line(text: str) -> str:
-    return next((line.strip() for line in text.splitlines() if line.strip()), "")[:300]
 
 
 def ingest_file(*, actor, data: bytes, name: str, campus=None, run=None, extract: bool = True) -> IngestResult:
@@ -176,7 +177,7 @@ def _linker(actor):
 
     from .extraction.linking import RegistryLinker
 
-    return RegistryLinker(visible(Organization.objects.all(), actor))
+    return RegistryLinker(_readable(Organization.objects.all(), actor))
 
 
 def _fact_key(kind: str, values: dict) -> tuple:
@@ -344,7 +345,7 @@ def _accept_organization(fact: ProposedFact, *, actor, with_organizations: bool 
         raise ValidationError({"name": _("An organisation needs a name.")})
     existing = None
     match = values.get("match") or {}
-    readable = visible(Organization.objects.all(), actor)
+    readable = _readable(Organization.objects.all(), actor)
     if match.get("public_id"):
         existing = readable.filter(public_id=match["public_id"]).first()
     if existing is None:  # never a second organisation of the same name
@@ -379,7 +380,7 @@ def _organization_named(fact: ProposedFact, name: str, *, actor, with_organizati
             return candidate.organization
         match = values.get("match") or {}
         if match.get("public_id"):
-            linked = visible(Organization.objects.filter(public_id=match["public_id"]), actor).first()
+            linked = _readable(Organization.objects.filter(public_id=match["public_id"]), actor).first()
             if linked is not None:
                 return linked
         if with_organizations:
@@ -387,7 +388,7 @@ def _organization_named(fact: ProposedFact, name: str, *, actor, with_organizati
             return candidate.organization
         missing.append(str(values.get("name")))
         return None
-    registry = visible(Organization.objects.filter(Q(name__iexact=name.strip()) | Q(aliases__icontains=name.strip())),
+    registry = _readable(Organization.objects.filter(Q(name__iexact=name.strip()) | Q(aliases__icontains=name.strip())),
                        actor)  # fmt: skip
     for organization in registry[:5]:  # aliases__icontains is a prefilter: check the alias exactly
         if organization.name.lower() == wanted or wanted in {a.lower() for a in organization.aliases or []}:
@@ -483,7 +484,7 @@ def _accept_agreement(fact: ProposedFact, parties, *, relation_type: str, campus
     agreement_type = AGREEMENT_TYPES[relation_type]
     wanted = {party.pk for party in parties}
     # The same agreement already recorded (same campus, type and parties): link it, do not record it twice.
-    same = visible(
+    same = _readable(
         Agreement.objects.filter(campus=campus, type=agreement_type, parties__organization=parties[0]), actor
     )
     for agreement in same.prefetch_related("parties").distinct():
@@ -538,7 +539,7 @@ def _accept_event(fact: ProposedFact, *, actor, with_organizations: bool = False
     name = str(values.get("name") or "").strip()
     if not name:
         raise ValidationError({"name": _("An event needs a name.")})
-    existing = visible(Event.objects.filter(campus=campus, name__iexact=name), actor).first()
+    existing = _readable(Event.objects.filter(campus=campus, name__iexact=name), actor).first()
     if existing is not None:
         fact.event = existing
         return

@@ -37,7 +37,7 @@ def test_paste_review_accept_and_see_according_to(logged_in_page: Page, live_ser
     # A relation: the strategic cooperation of I·Campus and BioVenture Hub, with its organisations.
     relation = (
         page.locator("article.fact[data-kind=relation]")
-        .filter(has_text="strategic_cooperation")
+        .filter(has_text="strategic cooperation")
         .filter(has_text="BioVenture Hub")
     )
     relation.get_by_role("button", name="Accept with its organisations").click()

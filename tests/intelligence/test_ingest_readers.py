@@ -112,3 +112,17 @@ def test_files_over_the_limit_are_refused(settings):
 
 def test_normalised_text_is_the_same_for_the_same_release():
     assert normalise_text("A\r\nB  \n\n\n\nC\ufeff") == normalise_text("A\nB\n\nC")
+
+
+def test_chinese_release_in_gb18030_is_detected():
+    release = "无锡国际生命科学创新园今天与阿斯利康签署了战略合作协议，共同推动创新药物的研发与商业化。" * 3
+    _title, text = read_document(release.encode("gb18030"), "release.txt")
+    assert text == release
+
+
+def test_title_of_a_text_skips_bylines():
+    from biocampus.intelligence.readers import title_from_text
+
+    text = "Post sponsored by\n\nSource: State Council Information Office\n\n" + "Acme Bio joined the park. " * 10
+    assert title_from_text(text).startswith("Acme Bio joined the park.") and title_from_text(text).endswith("…")
+    assert len(title_from_text(text)) <= 121

@@ -151,3 +151,14 @@ def test_facts_are_counted_per_status_in_the_inbox(users, campus_a, seed_text):
     assert row.rejected == 1 and row.proposed == ProposedFact.objects.filter(status="proposed").count()
     assert not documents_for(users.resident_member).exists()
     assert not documents_for(users.partner).exists()
+
+
+def test_names_are_linked_to_the_registry_the_actor_reads(users, campus_a, seed_text):
+    from tests.factories import OrganizationFactory
+
+    astrazeneca = OrganizationFactory(name="AstraZeneca", kind="pharma")
+    # The system (the command, the worker) and a campus team member.
+    for copy, actor in enumerate((None, users.campus_staff)):
+        document = services.ingest_text(actor=actor, text=seed_text + " " * copy + ".", campus=campus_a).document
+        fact = next(f for f in document.facts.filter(kind=FactKind.ORGANIZATION) if f.values["name"] == "AstraZeneca")
+        assert fact.payload["match"]["public_id"] == str(astrazeneca.public_id)
