@@ -10,6 +10,8 @@ others are `key=value`, separated by `;`. A literal `|`, `;` or `\\` in a value 
 
 from __future__ import annotations
 
+import re
+
 _ESCAPABLE = "\\|;"
 
 
@@ -19,6 +21,12 @@ def escape(value: str) -> str:
 
 def _split(text: str, separators: str, *, keep_escapes: bool = False) -> list[str]:
     """Split on unescaped separators; undo the escapes unless a later split still needs them."""
+    if "\\" not in text:  # nothing escaped (nearly every cell): split in C
+        if not separators:
+            return [text]
+        if len(separators) == 1:
+            return text.split(separators)
+        return re.split("[" + re.escape(separators) + "]", text)
     parts, current, index = [], [], 0
     while index < len(text):
         ch = text[index]

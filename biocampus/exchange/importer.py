@@ -9,6 +9,7 @@ import will do. Each row runs in a savepoint, so a refused row leaves nothing be
 
 from __future__ import annotations
 
+import io
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from . import formats
+from . import bulk, formats
 from .columns import CellError
 from .kinds import ImportContext, Kind, RowProblems
 from .kinds.base import problems_of
@@ -36,9 +37,27 @@ class ImportOptions:
     default_campus: object = None  # for rows without a campus
     decisions: dict[int, str] = field(default_factory=dict)  # line -> "new" or a public id (the page's choices)
     restore: bool = False  # import-all: restore provenance, accept files without rows
+    bulk: bool | None = None  # the bulk path (bulk.py): True, False, or None = above bulk.threshold() rows
+
+
+def uses_bulk(kind: Kind, file_name: str, stream, options: ImportOptions) -> bool:
+    """Whether this import goes the bulk way: asked for (--bulk), or automatic for an organisations CSV
+    with more rows than the normal import takes; never for what only the normal import does (skipping
+    invalid rows, decisions on duplicates, restoring an export)."""
+    if options.bulk is False or options.skip_invalid or options.decisions or options.restore:
+        return False
+    if not bulk.applies(kind, file_name):
+        return False
+    return options.bulk or bulk.count_lines(stream) > bulk.threshold()
 
 
 def import_path(kind: Kind, path: str | Path, *, actor, options: ImportOptions, progress: Progress | None = None):
+    if Path(path).is_file():
+        with Path(path).open("rb") as stream:
+            if uses_bulk(kind, Path(path).name, stream, options):
+                return bulk.import_stream(
+                    kind, stream, Path(path).name, actor=actor, dry_run=options.dry_run, progress=progress
+                )
     try:
         table = formats.read_path(path)
     except formats.FileRefused as refusal:
@@ -47,6 +66,10 @@ def import_path(kind: Kind, path: str | Path, *, actor, options: ImportOptions, 
 
 
 def import_bytes(kind: Kind, data: bytes, file_name: str, *, actor, options: ImportOptions, progress=None) -> Report:
+    stream = io.BytesIO(data)
+    # Bytes come from the page's upload: its size limit stands whichever way the rows are written.
+    if len(data) <= formats.max_bytes() and uses_bulk(kind, file_name, stream, options):
+        return bulk.import_stream(kind, stream, file_name, actor=actor, dry_run=options.dry_run, progress=progress)
     try:
         table = formats.read_bytes(data, file_name)
     except formats.FileRefused as refusal:

@@ -65,6 +65,8 @@ class Report:
     notes: list[Note] = field(default_factory=list)
     written: bool = False
     seconds: float = 0.0
+    bulk: bool = False  # written by the bulk path (bulk.py): all or nothing, no --skip-invalid
+    stopped_at: int = 0  # the bulk path stops reading after MAX_PROBLEMS problems: the row it stopped at
 
     # --- building
 
@@ -120,6 +122,14 @@ class Report:
             return _("Imported.")
         if not self.blocked:
             return _("Nothing needed writing: the records are as the file says.")
+        if self.bulk:
+            text = _("Nothing was written: correct the rows below (a bulk import is all or nothing).")
+            if self.stopped_at:
+                text += " " + _("Reading stopped at row %(n)s, after the first %(max)s problems.") % {
+                    "n": self.stopped_at,
+                    "max": len(self.problems),
+                }
+            return text
         steps = []
         if self.counts[Outcome.INVALID]:
             steps.append(_("correct the rows below"))

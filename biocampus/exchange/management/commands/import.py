@@ -1,7 +1,10 @@
 """`biocampus import KIND FILE`: import a CSV, XLSX or JSON file; the report on stdout, progress on stderr."""
 
+import argparse
+
 from django.core.management.base import BaseCommand, CommandError
 
+from biocampus.exchange import bulk
 from biocampus.exchange.cli import actor_named, campus_named, progress_bar
 from biocampus.exchange.importer import ImportOptions, import_path
 from biocampus.exchange.kinds import KINDS, kind_named
@@ -26,6 +29,13 @@ class Command(BaseCommand):
         )
         parser.add_argument("--campus", metavar="SLUG", help="campus of rows that name none")
         parser.add_argument("--user", metavar="USERNAME", help="act as this user, with their permissions")
+        parser.add_argument(
+            "--bulk",
+            action=argparse.BooleanOptionalAction,
+            default=None,
+            help="organisations CSV only: create every row in bulk (all or nothing, no updates, no fuzzy duplicate "
+            "check). Default: in bulk above BIOCAMPUS_BULK_IMPORT_ROWS rows (100,000), the normal import below",
+        )
 
     def handle(self, *args, **options):
         try:
@@ -34,11 +44,17 @@ class Command(BaseCommand):
             raise CommandError(
                 f"Unknown kind {options['kind']!r}; use one of: {', '.join(KINDS)}.", returncode=2
             ) from None
+        if options["bulk"]:
+            if not bulk.applies(kind, options["file"]):
+                raise CommandError("--bulk imports organisations from a .csv file only.", returncode=2)
+            if options["skip_invalid"]:
+                raise CommandError("--bulk imports all rows or none: it cannot --skip-invalid.", returncode=2)
         import_options = ImportOptions(
             dry_run=options["dry_run"],
             skip_invalid=options["skip_invalid"],
             create_new=options["create_new"],
             default_campus=campus_named(options["campus"]) if options["campus"] else None,
+            bulk=options["bulk"],
         )
         actor = actor_named(options["user"]) if options["user"] else None
         with progress_bar(self.stderr, desc=f"Importing {kind.name}") as progress:
