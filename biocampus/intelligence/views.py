@@ -281,8 +281,11 @@ def run_detail(request, public_id):
 
 def _run_context(run: IngestRun) -> dict:
     total, done = run.progress_total, run.progress_done
-    documents = {str(d.public_id): d for d in SourceDocument.objects.filter(run=run).only("public_id", "title")}
     results = run.results if run.is_finished else []
+    named = [line["document"] for line in results if line.get("document")]
+    documents = {
+        str(d.public_id): d for d in SourceDocument.objects.filter(public_id__in=named).only("public_id", "title")
+    }
     return {
         "run": run,
         "done": done,

@@ -214,3 +214,15 @@ def test_nav_offers_press_releases_to_the_campus_team_only(client, users):
 def test_add_page_renders(client, users):
     page = login(client, users.campus_staff).get(reverse("intelligence:document_add")).content.decode()
     assert 'name="paste-text"' in page and 'name="upload-files"' in page and "multiple" in page
+
+
+def test_read_again_keeps_decisions(client, users, document):
+    fact = org(document, "Acme Bio")
+    services.reject_fact(actor=users.campus_staff, fact=fact)
+    response = login(client, users.campus_staff).post(reverse("intelligence:document_extract", args=[document.public_id]),
+                                                      follow=True)  # fmt: skip
+    assert "The document was read again." in response.content.decode()
+    fact.refresh_from_db()
+    assert fact.status == "rejected"
+    document.refresh_from_db()
+    assert document.extractor and document.extracted_at

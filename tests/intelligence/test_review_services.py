@@ -276,3 +276,23 @@ def test_an_agreement_already_recorded_is_linked_not_recorded_twice(users, docum
     second = relation(document, "cooperation_agreement", ["Beta Pharma", "Acme Bio"], evidence=2)
     services.accept_fact(actor=users.campus_staff, fact=second)
     assert Agreement.objects.count() == 1 and second.agreement == first.agreement
+
+
+def test_ingesting_and_accepting_announce_domain_events(users, campus_a, django_capture_on_commit_callbacks):
+    from biocampus.core.events import _listeners, subscribe
+
+    heard = []
+    subscribe(heard.append)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            document = services.ingest_text(
+                actor=users.campus_staff, text=TEXT, campus=campus_a, extract=False
+            ).document
+        with django_capture_on_commit_callbacks(execute=True):
+            services.accept_fact(actor=users.campus_staff, fact=org(document, "Acme Bio"))
+    finally:
+        _listeners.remove(heard.append)
+    names = [(event.name, event.model, event.campus_id) for event in heard]
+    assert ("document.ingested", "intelligence.sourcedocument", campus_a.pk) in names
+    assert ("fact.accepted", "intelligence.proposedfact", campus_a.pk) in names
+    assert ("organization.created", "directory.organization", None) in [(n, m, None) for n, m, _c in names]
