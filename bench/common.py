@@ -188,7 +188,7 @@ def serve(
 ) -> Iterator[Server]:
     """Start `command` (which must listen on 127.0.0.1:`port`) in its own process group, wait until
     `ready_path` answers (any HTTP status), yield it, then stop that process group (and only it)."""
-    log = log or ROOT / "var" / "bench" / f"server-{port}.log"
+    log = log or ROOT / "var" / "bench" / f"{Path(command[0]).name}.log"  # the last run's, to read on failure
     log.parent.mkdir(parents=True, exist_ok=True)
     with open(log, "wb") as out:
         process = subprocess.Popen(  # noqa: S603 - our own command line

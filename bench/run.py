@@ -282,7 +282,7 @@ def write_section(path: Path, key: str, text: str) -> None:
     old = path.read_text() if path.exists() else ""
     if begin in old and end in old:
         head, rest = old.split(begin, 1)
-        new = head + block + rest.split(end, 1)[1].lstrip("\n")
+        new = head + block + "\n" + rest.split(end, 1)[1].lstrip("\n")
     else:
         anchor = "<!-- bench:results go here -->"
         new = old.replace(anchor, f"{anchor}\n\n{block}", 1) if anchor in old else (old + "\n" + block).lstrip("\n")
