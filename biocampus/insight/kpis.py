@@ -549,7 +549,8 @@ def _field_buckets(counts: dict[int, int], url: str) -> list[Bucket]:
     fields = {
         pk: (slug, name) for pk, slug, name in Field.objects.filter(pk__in=counts).values_list("pk", "slug", "name")
     }
-    buckets = [Bucket(fields[pk][0], fields[pk][1], n, url) for pk, n in counts.items()]
+    # A field deleted since a rollup was refreshed counts no more (as in the live query, whose rows went with it).
+    buckets = [Bucket(fields[pk][0], fields[pk][1], n, url) for pk, n in counts.items() if pk in fields]
     return sorted(buckets, key=lambda bucket: (-bucket.value, bucket.label))
 
 

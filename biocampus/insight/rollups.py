@@ -46,9 +46,22 @@ def refresh(*, campus, months: Iterable[datetime.date | None] | None = None, met
     """Recompute `campus`'s buckets of `metrics` (all by default) for `months` (first days; None: every
     month), from the records, in the caller's transaction. A campus without coverage is skipped."""
     campus_id = getattr(campus, "pk", campus)
+    _lock(campus_id)
     if campus_id not in _covered([campus_id]):
         return
     _recompute(campus_id, months, metrics)
+
+
+def _lock(campus_id: int) -> None:
+    """Serialise the refreshes of one campus until the caller's transaction ends. Without it, two writes
+    to one campus at once on PostgreSQL would each delete the old buckets and insert their own (the
+    second insert failing on the unique constraint, or its count missing the other's row); with it, the
+    second waits, then recomputes from what the first committed. FOR NO KEY UPDATE does not block the
+    inserts of other records that reference the campus (their foreign-key checks take KEY SHARE). On
+    SQLite, writers are serialised anyway and this is a plain SELECT."""
+    from biocampus.campuses.models import Campus
+
+    list(Campus.objects.select_for_update(no_key=True).filter(pk=campus_id).values_list("pk", flat=True))
 
 
 def _recompute(campus_id: int, months, metrics) -> None:
@@ -83,6 +96,7 @@ def rebuild(campus) -> None:
     from .models import KpiRollupCoverage
 
     campus_id = getattr(campus, "pk", campus)
+    _lock(campus_id)
     _recompute(campus_id, None, None)
     KpiRollupCoverage.objects.update_or_create(campus_id=campus_id)
 
@@ -92,7 +106,7 @@ def refresh_buckets(buckets: Iterable[tuple[int, datetime.date | None]], *, metr
     by_campus: dict[int, set] = {}
     for campus_id, month in buckets:
         by_campus.setdefault(campus_id, set()).add(month)
-    for campus_id, months in by_campus.items():
+    for campus_id, months in sorted(by_campus.items()):  # one order everywhere: no deadlock between writes
         refresh(campus=campus_id, months=months, metrics=metrics)
 
 
@@ -123,7 +137,7 @@ def buckets_of(record) -> set[tuple[int, datetime.date | None]]:
 
 
 def campuses_of_organizations(organization_ids: Iterable[int]) -> set[int]:
-    """The covered campuses whose rollups involve these organisations: as a resident, a party to an
+    """The campuses whose rollups involve these organisations: as a resident, a party to an
     agreement, a showcase or a lead at an event, or the campus's own organisation."""
     from biocampus.agreements.models import AgreementParty
     from biocampus.campuses.models import Campus, Residency
@@ -138,7 +152,7 @@ def campuses_of_organizations(organization_ids: Iterable[int]) -> set[int]:
     leads = Lead.objects.filter(Q(organization_id__in=ids) | Q(taken_by_id__in=ids))
     campus_ids |= set(leads.values_list("event__campus_id", flat=True))
     campus_ids |= set(Campus.objects.filter(organization_id__in=ids).values_list("pk", flat=True))
-    return _covered(campus_ids)
+    return campus_ids
 
 
 def refresh_campuses(campus_ids: Iterable[int], *, metrics: Iterable[str] | None = None) -> None:

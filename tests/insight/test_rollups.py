@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import io
 import random
+import threading
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -347,3 +348,44 @@ def test_the_dashboards_query_count_stays_flat_as_records_grow(world, users, cam
     few = {campus: count_queries(campus) for campus in (campus_a, None)}
     world(12)
     assert {campus: count_queries(campus) for campus in (campus_a, None)} == few
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has one writer at a time")
+def test_concurrent_writes_to_one_campus_month_keep_the_rollups_right(campus_a, users):
+    """Four connections create agreements in the same campus and month at once: each refresh waits for
+    the one before it (rollups._lock), so none fails on the unique bucket and the counts add up."""
+    rebuild("--campus", campus_a.slug)
+    partners = [OrganizationFactory(country="SE") for _ in range(4)]
+    barrier = threading.Barrier(len(partners))
+    errors = []
+
+    def write(partner):
+        try:
+            barrier.wait(timeout=30)
+            for day in range(1, 6):
+                agreement_services.agreement_create(
+                    actor=None,
+                    campus=campus_a,
+                    title=f"Concurrent {partner.pk}-{day}",
+                    type="mou",
+                    parties=[partner, campus_a.organization],
+                    status=AgreementStatus.SIGNED,
+                    signed_on=datetime.date(2020, 4, day),
+                )
+        except Exception as error:  # noqa: BLE001  (reported by the assertion below)
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=write, args=(partner,)) for partner in partners]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert errors == []
+    april = {"campus": campus_a, "start": datetime.date(2020, 4, 1), "end": datetime.date(2020, 4, 30)}
+    assert reads_rollups(users.campus_admin, **april)
+    assert compute_kpis(users.campus_admin, **april).values()["agreements"] == 20
+    assert compute_kpis(users.campus_admin, **april).values()["international_strategic_partners"] == 4
+    assert_rollups_match(users.campus_admin, campus_a, april["start"], april["end"])
