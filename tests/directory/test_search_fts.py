@@ -1,0 +1,254 @@
+"""Directory search on its index (FTS5 trigram on SQLite, pg_trgm GIN on PostgreSQL): what it finds, in
+which order, that no query can break it, and that the index follows every write of the services."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from biocampus.directory import services
+from biocampus.directory.models import Organization
+from biocampus.directory.search import (
+    FTS_TABLE,
+    PG_TRGM_INDEX,
+    check_search_index,
+    match_expression,
+    search_organizations,
+    similar_names,
+    terms_of,
+)
+
+pytestmark = pytest.mark.django_db
+
+SQLITE = connection.vendor == "sqlite"
+POSTGRESQL = connection.vendor == "postgresql"
+
+
+def create(name: str, **values) -> Organization:
+    values.setdefault("kind", "company")
+    return services.organization_create(actor=None, name=name, **values)
+
+
+def found(query: str, **filters) -> list[str]:
+    return list(search_organizations(Organization.objects.filter(**filters), query).values_list("name", flat=True))
+
+
+@pytest.fixture
+def registry(db):
+    create("Teddy Lab Services", name_zh="泰迪实验室服务", city="Wuxi", country="CN", aliases=["TLS"])
+    create("WuXi AppTec", name_zh="无锡药明康德新药开发股份有限公司", city="Shanghai", country="CN")
+    create("Lab", country="DE", city="Berlin")
+    create("Laboratory Holdings", country="US", city="Boston", kind="investor")
+    create("Zhongguancun Life Science Park", name_zh="中关村生命科学园", country="CN", city="Beijing", kind="hub")
+    create('O\'Brien & "Quoted" Bio (Holdings) - Ltd*', country="IE", city="Dublin")
+    create("Nordic Breath", aliases=["Nordic Breath Diagnostics AB", "NBD"], country="SE", city="Lund")
+
+
+# --- what it finds ---------------------------------------------------------------------------------------
+
+
+def test_every_word_must_occur_as_a_substring(registry):
+    assert found("teddy lab") == ["Teddy Lab Services"]
+    assert found("lab serv") == ["Teddy Lab Services"]
+    assert found("eddy") == ["Teddy Lab Services"]  # inside a word
+    assert found("ＴＥＤＤＹ") == ["Teddy Lab Services"]  # full-width, folded like the text
+    assert found("teddy berlin") == []
+
+
+def test_chinese_substrings_long_and_short(registry):
+    assert found("无锡药明") == ["WuXi AppTec"]  # four characters: through the trigram index
+    assert found("无锡") == ["WuXi AppTec"]  # two characters: too short for trigrams, checked with LIKE
+    assert found("锡") == ["WuXi AppTec"]
+    assert found("生命科学") == ["Zhongguancun Life Science Park"]
+    assert found("无锡 康德") == ["WuXi AppTec"]
+
+
+def test_aliases_and_cities_are_searched(registry):
+    assert found("diagnostics ab") == ["Nordic Breath"]
+    assert found("nbd") == ["Nordic Breath"]
+    assert found("tls") == ["Teddy Lab Services"]
+    assert found("lund") == ["Nordic Breath"]
+
+
+def test_identifiers_are_searched_once_added(registry):
+    teddy = Organization.objects.get(name="Teddy Lab Services")
+    assert found("91320211") == []
+    services.identifier_add(actor=None, organization=teddy, scheme="uscc", value="91320211MA1XYZ0001")
+    assert found("91320211") == ["Teddy Lab Services"]
+    assert found("ma1xyz") == ["Teddy Lab Services"]
+
+
+def test_short_terms_work_alone_and_with_long_ones(registry):
+    assert "Lab" in found("la")
+    assert found("la bost") == ["Laboratory Holdings"]  # one short, one long term
+    assert found("ab", country="DE") == ["Lab"]
+    assert "WuXi AppTec" in found("x") and "Lab" not in found("x")
+
+
+def test_the_facets_combine_with_the_search(registry):
+    assert found("lab", kind="company", country="CN") == ["Teddy Lab Services"]
+    assert found("lab", kind="investor", country="US") == ["Laboratory Holdings"]
+    assert found("lab", kind="investor", country="CN") == []
+
+
+# --- in which order ---------------------------------------------------------------------------------------
+
+
+def test_exact_name_then_prefix_then_by_name(registry):
+    create("Ablab Bio", country="CN")
+    assert found("lab") == ["Lab", "Laboratory Holdings", "Ablab Bio", "Teddy Lab Services"]
+
+
+def test_exact_chinese_name_comes_first(registry):
+    create("Another Park", name_zh="中关村生命科学园二期", country="CN")
+    assert found("中关村生命科学园") == ["Zhongguancun Life Science Park", "Another Park"]
+
+
+# --- no query can break it ------------------------------------------------------------------------------------
+
+HOSTILE = [
+    '"',
+    '""',
+    "'",
+    "*",
+    "lab*",
+    "NEAR(lab teddy)",
+    "NEAR",
+    "lab NEAR/2 teddy",
+    "(lab",
+    "lab)",
+    "()",
+    "-lab",
+    "lab -teddy",
+    "lab AND",
+    "OR lab",
+    "NOT",
+    "^lab",
+    "search_text:lab",
+    "{search_text}: lab",
+    "lab\x00teddy",
+    "\x00",
+    "%",
+    "_",
+    "\\",
+    "lab' OR 1=1 --",
+    '"; DROP TABLE directory_organization; --',
+    "a" * 500,
+    " ".join(["lab"] * 50),
+    "🧬",
+]
+
+
+@pytest.mark.parametrize("query", HOSTILE)
+def test_hostile_queries_never_raise(registry, query):
+    found(query)
+    found(query, kind="company", country="CN")
+    assert Organization.objects.filter(name="Teddy Lab Services").exists()
+
+
+def test_fts_syntax_is_searched_literally(registry):
+    assert found("(holdings)") == ['O\'Brien & "Quoted" Bio (Holdings) - Ltd*']
+    assert found('"quoted"') == ['O\'Brien & "Quoted" Bio (Holdings) - Ltd*']
+    assert found("- ltd*") == ['O\'Brien & "Quoted" Bio (Holdings) - Ltd*']
+    assert found("o'brien") == ['O\'Brien & "Quoted" Bio (Holdings) - Ltd*']
+    assert found("lab*") == []  # the star is a character to find, not a prefix operator
+    assert found("NEAR") == []
+    assert found("%") == [] and found("_") == []  # LIKE wildcards are escaped too
+
+
+def test_nul_bytes_split_terms(registry):
+    assert found("teddy\x00lab") == ["Teddy Lab Services"]
+    assert terms_of("te\x00ddy") == ["te", "ddy"]
+
+
+def test_match_expression_quotes_every_term():
+    assert match_expression(["lab", 'a"b"c', "ab"]) == '"lab" AND "a""b""c"'
+    assert match_expression(["ab", "c"]) == ""
+
+
+# --- the index follows the services ---------------------------------------------------------------------------
+
+
+def test_create_update_delete_keep_the_index(registry):
+    organization = create("Helix Diagnostics", country="DE")
+    assert found("helix") == ["Helix Diagnostics"]
+    services.organization_update(actor=None, organization=organization, name="Spiral Genomics")
+    assert found("helix") == []
+    assert found("spiral") == ["Spiral Genomics"]
+    services.organization_update(actor=None, organization=organization, website="https://spiral.example.org")
+    assert found("spiral") == ["Spiral Genomics"]  # a change that leaves the text alone
+    services.organization_delete(actor=None, organization=organization)
+    assert found("spiral") == []
+    assert check_search_index()
+
+
+def test_merge_keeps_the_index(registry):
+    keep = create("Helix Diagnostics GmbH", country="DE")
+    merge = create("Helix Dx", name_zh="赫利克斯", country="DE")
+    services.organization_merge(actor=None, keep=keep, merge=merge)
+    assert found("helix dx") == ["Helix Diagnostics GmbH"]  # the merged name became an alias
+    assert found("赫利克斯") == ["Helix Diagnostics GmbH"]
+    assert Organization.objects.filter(name="Helix Dx").count() == 0
+    assert check_search_index()
+
+
+def test_rebuild_command_rebuilds_and_checks(registry):
+    out = io.StringIO()
+    call_command("rebuild_search_index", stdout=out)
+    call_command("rebuild_search_index", "--check", stdout=out)
+    assert "agrees" in out.getvalue()
+    assert found("teddy lab") == ["Teddy Lab Services"]
+
+
+# --- the database really uses the index ------------------------------------------------------------------------
+
+
+def _plan(sql: str, params) -> str:
+    with connection.cursor() as cursor:
+        if POSTGRESQL:
+            cursor.execute("SET LOCAL enable_seqscan = off")  # a tiny table would be scanned otherwise
+            cursor.execute("EXPLAIN " + sql, params)
+        else:
+            cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+        return "\n".join(str(row) for row in cursor.fetchall())
+
+
+def test_search_with_two_facets_uses_the_index(registry):
+    queryset = search_organizations(Organization.objects.filter(kind="company", country="CN"), "teddy lab")
+    sql, params = queryset[:51].query.sql_with_params()
+    plan = _plan(sql, params)
+    if SQLITE:
+        assert f"SCAN {FTS_TABLE} VIRTUAL TABLE INDEX" in plan, plan
+    else:
+        assert PG_TRGM_INDEX in plan or "org_kind_country_idx" in plan, plan
+
+
+@pytest.mark.skipif(not SQLITE, reason="SQLite's FTS5 table and triggers")
+def test_the_triggers_exist_after_migrations():
+    """A later migration that remakes the table on SQLite drops its triggers: this test says so."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'directory_organization'")
+        triggers = {row[0] for row in cursor.fetchall()}
+    assert {f"{FTS_TABLE}_ai", f"{FTS_TABLE}_ad", f"{FTS_TABLE}_au"} <= triggers
+
+
+def test_a_search_is_one_query(registry):
+    with CaptureQueriesContext(connection) as captured:
+        found("teddy lab", kind="company", country="CN")
+    assert len(captured) == 1
+
+
+# --- did you mean ---------------------------------------------------------------------------------------------
+
+
+def test_similar_names_on_postgresql_only(registry):
+    suggestions = similar_names(Organization.objects.all(), "Nordik Breth")
+    if POSTGRESQL:
+        assert suggestions[0] == "Nordic Breath"
+    else:
+        assert suggestions == []
+    assert similar_names(Organization.objects.all(), "\x00") == []
