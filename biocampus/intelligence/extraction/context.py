@@ -21,6 +21,7 @@ _CONJUNCT_GAP = re.compile(
     r"(?:['’]s)?\s*(?:\([^()]{1,40}\))?\s*(?:,\s*(?:an?|the)\s+[^,;()]{1,80},\s*(?:and\s+)?|,\s*|"
     r",?\s*(?:and|&|as well as|along with|together with|plus|alongside)\s+)(?:the\s+)?"
 )
+MAX_MENTIONS = 40
 PLURAL = re.compile(
     r"\b(?:[Tt]he two (?:institutions|parties|companies|organi[sz]ations|universities|hospitals|partners|sides)|"
     r"[Bb]oth (?:institutions|parties|companies|organi[sz]ations|partners|sides))\b"
@@ -109,6 +110,8 @@ class Context:
                 if org is not None:
                     mentions.append(Mention(sentence.start + m.start(), sentence.start + m.end(), org, index, True))
             mentions.sort(key=lambda x: x.start)
+            if len(mentions) > MAX_MENTIONS:  # no sentence names this many: garbage, keep the rules linear
+                del mentions[MAX_MENTIONS:]
             subject = self.subject_at(index, sentence.start)
             self.subjects.append(subject)
             if subject is not None:
@@ -126,7 +129,7 @@ class Context:
             return last_subject
         kinds = NOUN_KINDS.get(m.group("noun").lower().replace("startup", "startup"), ())
         # The nearest earlier mention of an organisation of that kind (this sentence first, then before).
-        for j in range(index, -1, -1):
+        for j in range(index, max(-1, index - 6), -1):
             for mention in reversed(self.by_sentence[j] if j != index else mentions):
                 if mention.start < position and self.orgs[mention.org].kind in kinds and not mention.reference:
                     return mention.org

@@ -22,7 +22,7 @@ _ORDINAL = (
 )
 _WORD = r"(?:[A-Z][\w·'’-]*|and|of|for|on|the|in|&)"
 EVENT = re.compile(
-    rf"(?:(?P<ordinal>{_ORDINAL})\s+)?(?P<name>(?:[A-Z][\w·'’-]*\s+)(?:{_WORD}\s+){{0,10}}?(?:{_HEADS}))\b"
+    rf"(?<![\w·'’-])(?:(?P<ordinal>{_ORDINAL})\s+)?(?P<name>(?:[A-Z][\w·'’-]{{0,40}}\s+)(?:{_WORD}\s+){{0,10}}?(?:{_HEADS}))\b"
     rf"(?:\s+(?P<year>(?:19|20)\d\d))?"
 )
 _GENERIC = {

@@ -37,13 +37,15 @@ CHUNK = re.compile(rf"(?<![\w·*&@'’-]){TOKEN}(?:{CONNECTOR}{TOKEN}){{0,14}}(?
 _TOKEN = re.compile(TOKEN)
 _LEGAL_ABBREVIATIONS = frozenset({"Co", "Inc", "Ltd", "Corp", "Pte", "Pty", "Bros", "Mfg", "Intl"})
 # "University of Texas at Austin"; "Ministry of Trade, Industry and Energy".
+MAX_ORGANISATIONS = 300
+MAX_CHUNKS = 3000
 _OF_HEAD = re.compile(
     r"^(?:[A-Z][\w-]* )*(?:University|College|Ministry|Department|Agency|Institute|Office|Council|"
     r"Commission|Bureau|Academy|School|Centre|Center|Committee|Secretariat) (?:of|for) [A-Z][\w-]*$"
 )
 _AT_CAMPUS = re.compile(r" at [A-Z][\w-]+(?: [A-Z][\w-]+)?(?![\w-])")
 _COMMA_LIST = re.compile(r"(?:, [A-Z][\w-]*(?: [A-Z][\w-]*)?)+,? and [A-Z][\w-]*(?: [A-Z][\w-]*)?(?![\w-])")
-_LEGAL_TAIL = re.compile(r"\.(?:,? (?:Ltd|Limited|Inc|LLC|Pte|Co)\.?)*")
+_LEGAL_TAIL = re.compile(r"\.(?:,? (?:Ltd|Limited|Inc|LLC|Pte|Co)\.?){0,2}")
 _SUFFIX_AT_END = re.compile(rf"{SUFFIX}$")
 
 CONNECTORS = frozenset("of for and & @ de du des der für von van la le del della di da et y the".split())
@@ -168,6 +170,8 @@ def _is_place_token(token: str) -> bool:
 def chunks_of(work: str, sentences, vocabulary: set[str]) -> list[Chunk]:
     found: list[Chunk] = []
     for index, sentence in enumerate(sentences):
+        if len(found) > MAX_CHUNKS:  # far more names than any release: the rest is not read (partial result)
+            break
         s = sentence.text
         base = sentence.start
         for m in CHUNK.finditer(s):
@@ -363,7 +367,7 @@ def _categorise(chunk: Chunk, s: str, a: int, b: int) -> None:
     distinctive = [
         low for low in lows if low not in GENERIC_HEADS and low not in GENERIC_MODIFIERS and low not in CONNECTORS
     ]
-    before, after = s[max(0, a - 80) : a], s[b : b + 120]
+    before, after = s[max(0, a - 50) : a], s[b : b + 120]
     if _NON_ORG_BEFORE.search(before):
         chunk.category = "other"
         return
@@ -560,6 +564,10 @@ def group(chunks: list[Chunk], work: str, local_places: dict[str, str]) -> list[
                         orgs[key].aliases.append(inner)
     # Short forms: merged into the long form they abbreviate.
     merged: dict[str, str] = {}
+    if len(order) > MAX_ORGANISATIONS:  # not a press release: keep the first ones, linear from here
+        for key in order[MAX_ORGANISATIONS:]:
+            del orgs[key]
+        order = order[:MAX_ORGANISATIONS]
     tokens_of = {key: _name_tokens(orgs[key].name) for key in order}
     for key in order:
         if key in acronym_of and acronym_of[key] != key:

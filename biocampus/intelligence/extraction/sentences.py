@@ -13,7 +13,7 @@ from .lexicon import MONTHS
 
 # A press release is a few thousand characters; beyond this the rules read only the beginning (a partial
 # result), so that a 5 MB paste is still answered in a fraction of a second.
-MAX_CHARS = 200_000
+MAX_CHARS = 100_000
 
 _SCRIPT = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.I | re.S)
 _TAG = re.compile(r"</?[A-Za-z][^<>\n]{0,500}>|<!--.*?-->|&[a-z]{2,8};|&#\d{1,6};", re.S)
@@ -143,7 +143,9 @@ _BOILER_TITLE = re.compile(r"^(?:post sponsored|sponsored|source|share|home|news
 
 
 def read(text: str) -> Document:
-    text = text[:MAX_CHARS] if len(text) > MAX_CHARS else text
+    if len(text) > MAX_CHARS:
+        cut = max(text.rfind("\n", 0, MAX_CHARS), text.rfind(". ", 0, MAX_CHARS) + 1)
+        text = text[: cut if cut > MAX_CHARS // 2 else MAX_CHARS]
     work = mask(text)
     title, title_end = _headline(text, work)
     sentences = [s for s in split_sentences(work) if s.start >= title_end]
