@@ -196,19 +196,20 @@ class TableWriter:
                 cursor.executemany(self.sql, rows)
 
 
-def _reserve_ids(table: str, count: int, *, next_id: list[int]) -> list[int] | range:
-    """Ids for `count` rows. SQLite: the import holds the write lock (its provenance row is written first),
-    so nobody else takes ids meanwhile; PostgreSQL: from the table's sequence."""
+def _reserve_ids(model, count: int, *, next_id: list[int]) -> list[int] | range:
+    """Primary keys for `count` rows of `model`. SQLite: the import holds the write lock (its provenance row
+    is written first), so nobody else takes keys meanwhile; PostgreSQL: from the table's sequence."""
     if count == 0:
         return []
+    table, pk = model._meta.db_table, model._meta.pk.column
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, count]
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)", [table, pk, count]
             )
             return [row[0] for row in cursor.fetchall()]
         if not next_id:
-            cursor.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {_quote(table)}")  # noqa: S608 - a model's table
+            cursor.execute(f"SELECT COALESCE(MAX({_quote(pk)}), 0) + 1 FROM {_quote(table)}")  # noqa: S608
             next_id.append(cursor.fetchone()[0])
         first = next_id[0]
         next_id[0] += count
@@ -340,6 +341,7 @@ class BulkImport:
             for alias in aliases or ():
                 self.state.aliases.setdefault(alias, 0)
         self._writers()
+        self._pause_search_trigger()
 
     def _writers(self) -> None:
         history = _history_model_of(Organization)
@@ -372,7 +374,7 @@ class BulkImport:
         self.now_db = prep.datetime(self.now)
 
     def _ids(self, model, count: int):
-        return _reserve_ids(model._meta.db_table, count, next_id=self._next_ids.setdefault(model._meta.db_table, []))
+        return _reserve_ids(model, count, next_id=self._next_ids.setdefault(model._meta.db_table, []))
 
     def write(self, rows: list[Prepared]) -> None:
         """Write a chunk of valid rows: organisations, their history, fields, identifiers (and theirs)."""
@@ -382,8 +384,9 @@ class BulkImport:
         rows = self._resolve_parents(rows)
         if rows is None:
             return
-        self._check_keys(rows)
-        if self.problems:
+        refused = self._check_keys(rows)
+        rows = [row for row in rows if row.line not in refused]
+        if not rows:
             return
         ids = self._ids(Organization, len(rows))
         history_ids = self._ids(self.history_tables[0], len(rows))
@@ -421,7 +424,7 @@ class BulkImport:
                     aliases=given["aliases"],
                     city=given.get("city", ""),
                 ),
-                identifiers=[value for _scheme, value in row.identifiers],
+                identifiers=[value for _scheme, value in sorted(row.identifiers)],
             )
             record["history_id"] = history_id
             org_tuples.append(tuple(record[f.attname] for f in self.org_fields))
@@ -468,11 +471,12 @@ class BulkImport:
 
     # -- what needs the database: public ids, identifiers, parents, names
 
-    def _check_keys(self, rows: list[Prepared]) -> None:
+    def _check_keys(self, rows: list[Prepared]) -> set[int]:
         """Public ids and identifiers are unique: against the directory (and earlier chunks, already written)
         and within the chunk. Both have unique indexes, so these lookups are cheap."""
         seen_ids: dict[str, int] = {}
         seen_identifiers: dict[tuple[str, str], int] = {}
+        already = len(self.problems)
         for row in rows:
             public_id = row.values.get("public_id")
             if public_id:
@@ -504,6 +508,7 @@ class BulkImport:
                         "where": self._where(organization_id)
                     }
                     self._refuse(seen_identifiers[(scheme, value)], [("identifiers", message)])
+        return {problem.line for problem in self.problems[already:]}
 
     def _where(self, organization_id: int) -> str:
         line = self._line_of(organization_id)
@@ -575,8 +580,9 @@ class BulkImport:
                     "name": row.parent_text
                 }
                 self._refuse(row.line, [("parent", message)])
-        if self.problems:
-            return None
+        rows = [
+            row for row in rows if not row.parent_text or "parent_id" in row.values or "parent_of_chunk" in row.values
+        ]
         # A parent on an earlier line of the same chunk: written first, then its units.
         later = [row for row in rows if "parent_of_chunk" in row.values]
         if not later:
@@ -593,6 +599,45 @@ class BulkImport:
                 row.parent_text = str(parent_row.values.get("public_id") or "") or parent_row.values["name"]
         self.write(later)
         return None
+
+    def _pause_search_trigger(self) -> None:
+        """SQLite: the directory's FTS5 index is kept by a trigger (directory/search.py) that indexes one row per
+        INSERT, four times slower than the insert itself. Inside this transaction the trigger is dropped and the
+        new rows are indexed in one statement at the end (`index_for_search`), then the trigger is put back as
+        it was; a rolled-back import rolls all three back. Other connections cannot write meanwhile (the
+        import holds the write lock), so no row of theirs goes unindexed."""
+        self.search_trigger = None
+        if connection.vendor != "sqlite":
+            return  # PostgreSQL's GIN trigram index is part of the table: COPY keeps it
+        from biocampus.directory import search
+
+        fts_table = getattr(search, "FTS_TABLE", None)
+        if not fts_table:
+            return
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name = %s", [f"{fts_table}_ai"]
+            )
+            found = cursor.fetchone()
+            if found:
+                self.search_trigger = (fts_table, found[0], found[1])
+                cursor.execute(f"DROP TRIGGER {_quote(found[0])}")
+
+    def index_for_search(self) -> None:
+        """Index the new rows for directory search, and put the search trigger back."""
+        if self.search_trigger is None:
+            return
+        fts_table, trigger, trigger_sql = self.search_trigger
+        org = _quote(Organization._meta.db_table)
+        with connection.cursor() as cursor:
+            if self.state.ids:
+                cursor.execute(
+                    f"INSERT INTO {_quote(fts_table)}(rowid, search_text) "  # noqa: S608 - our own tables
+                    f"SELECT id, search_text FROM {org} WHERE id BETWEEN %s AND %s AND provenance_id = %s",
+                    [self.state.ids[0], self.state.ids[-1], self.provenance.pk],
+                )
+            cursor.execute(trigger_sql)
+        self.search_trigger = None
 
     def name_collisions(self) -> None:
         """Names are the natural key: a new organisation may not take a name already in the directory or on an
@@ -696,7 +741,7 @@ def import_stream(
     if report.problems:
         return report
     bulk = BulkImport(kind, actor=actor, file_name=file_name, dry_run=dry_run)
-    done = 0
+    done, stopped = 0, False
     try:
         with _sqlite_tuning(), transaction.atomic():
             bulk.start()
@@ -704,7 +749,9 @@ def import_stream(
             for row in rows:
                 done += 1
                 prepared = bulk.prepare(row)
-                if prepared is not None and not bulk.problems:
+                if prepared is not None:
+                    # Valid rows are written even after a bad one (the transaction is rolled back in the end):
+                    # the rows after it are then checked against them too, and the report lists every problem.
                     chunk.append(prepared)
                 if len(chunk) >= CHUNK_ROWS or len(bulk.problems) >= MAX_PROBLEMS:
                     bulk.write(chunk)
@@ -712,11 +759,13 @@ def import_stream(
                     if progress is not None:
                         progress(done, max(total, done))
                     if len(bulk.problems) >= MAX_PROBLEMS:
+                        stopped = True
                         break
             else:
                 bulk.write(chunk)
+                bulk.name_collisions()
                 if not bulk.problems:
-                    bulk.name_collisions()
+                    bulk.index_for_search()
             if progress is not None:
                 progress(done, done)
             if bulk.problems or dry_run:
@@ -735,7 +784,7 @@ def import_stream(
     invalid_lines = {problem.line for problem in report.problems}
     report.counts[Outcome.INVALID] = len(invalid_lines)
     report.counts[Outcome.CREATED] = len(bulk.state.ids) if not bulk.problems else done - len(invalid_lines)
-    if len(bulk.problems) >= MAX_PROBLEMS:
+    if stopped:
         report.stopped_at = done
     report.written = not dry_run and not bulk.problems and bool(bulk.state.ids)
     report.seconds = round(time.monotonic() - started, 3)
@@ -775,12 +824,15 @@ class _sqlite_tuning:
                 cursor.execute("PRAGMA cache_size")
                 self.previous = cursor.fetchone()[0]
                 cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
-                cursor.execute("PRAGMA temp_store = MEMORY")
+                self.temp_store = not connection.in_atomic_block  # SQLite refuses to change it inside one
+                if self.temp_store:
+                    cursor.execute("PRAGMA temp_store = MEMORY")
         return self
 
     def __exit__(self, *exc):
         if self.previous is not None:
             with connection.cursor() as cursor:
                 cursor.execute(f"PRAGMA cache_size = {int(self.previous)}")
-                cursor.execute("PRAGMA temp_store = DEFAULT")
+                if self.temp_store:
+                    cursor.execute("PRAGMA temp_store = DEFAULT")
         return False
