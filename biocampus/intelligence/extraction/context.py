@@ -88,7 +88,7 @@ class Context:
         if forms:
             alternatives = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True) if f)
             self.pattern = re.compile(rf"(?<![\w·*@&-])(?:{alternatives})(?![\w·*@-]|\s@)")
-            self.forms = {f: i for f, i in forms.items()}
+            self.forms = dict(forms.items())
         self.subjects: list[int | None] = []
         last_subject: int | None = None
         last_chain: list[int] = []

@@ -10,10 +10,8 @@ from .lexicon import COUNTRIES, DEMONYMS, KIND_KEYWORDS, PLACES
 _KEYS: list[tuple[str, str]] = sorted(
     ((k, kind) for kind, ks in KIND_KEYWORDS.items() for k in ks), key=lambda kv: -len(kv[0].split())
 )
-_ALL_KEYS = re.compile(
-    r"(?<![\w-])(?:" + "|".join(re.escape(k) for k, _ in _KEYS) + r")(?![\w-])"
-)
-_KIND_OF_KEY = {k: kind for k, kind in reversed(_KEYS)}
+_ALL_KEYS = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(k) for k, _ in _KEYS) + r")(?![\w-])")
+_KIND_OF_KEY = dict(reversed(_KEYS))
 _KIND_OF_KEY.update({k: kind for k, kind in _KEYS if k not in _KIND_OF_KEY})
 # When several keywords occur, the one nearest the head wins; these kinds beat "company" words anywhere.
 _PRIORITY = (

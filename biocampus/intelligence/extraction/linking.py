@@ -16,7 +16,9 @@ from .names import fold
 # "Teddy Bear Lab" (82) and "Omron Healthcare" vs "Omron Corporation" (62) stay unlinked (tests/intelligence).
 FUZZY_THRESHOLD = 90
 _LEGAL = re.compile(r"[,.]?\s+(?:co|inc|ltd|llc|corp|corporation|limited|plc|gmbh|ag|group|holdings)\.?$", re.I)
-_STOP = frozenset("the of and for & @ co ltd inc llc corp group holdings company limited".split())
+_STOP = frozenset(
+    ["the", "of", "and", "for", "&", "@", "co", "ltd", "inc", "llc", "corp", "group", "holdings", "company", "limited"]
+)
 
 
 def normal(name: str) -> str:

@@ -100,7 +100,9 @@ BACKGROUND = re.compile(
     re.I,
 )
 CAPEX = re.compile(r"\b(?:investment of|invest(?:s|ed|ing)?|worth|valued at|total investment|for|fund|deal)\b", re.I)
-_RAISE_VERB = re.compile(r"\b(?:raised|raises|secured|secures|received|receives|closed|closes|won|landed|obtained)\b", re.I)
+_RAISE_VERB = re.compile(
+    r"\b(?:raised|raises|secured|secures|received|receives|closed|closes|won|landed|obtained)\b", re.I
+)
 _OPEN_GATE = re.compile(r"open|inaugur|unveil|launch|operation|commission", re.I)
 _CERT_GATE = re.compile(r"certif|accredit|approv|qualif|licen[cs]|clearance|ISO|GMP|designat", re.I)
 _PRODUCT_GATE = re.compile(r"launch|introduc|unveil|releas|rolled", re.I)
@@ -227,10 +229,7 @@ class MilestoneFinder:
             ):
                 continue
             noun = m.group("noun").lower()
-            if noun in ("lab", "laboratory", "laboratories"):
-                kind = "lab_opened"
-            else:
-                kind = "facility_opened"
+            kind = "lab_opened" if noun in ("lab", "laboratory", "laboratories") else "facility_opened"
             for actor in self.actor(index, base + m.start()):
                 self.emit(actor, kind, None, None, index, self._date_near(text, m.end()) or self._abs_date(text))
         for m in OPEN_PASSIVE.finditer(text):
@@ -324,7 +323,7 @@ class MilestoneFinder:
             for org in self.actor(index, base + m.start()):
                 self.emit(org, "programme_target", value, unit, index)
             return
-        grant = re.search(r"\b(?:awarded|granted|gave)\s+(?:the\s+)?$", text[: m.start()][-80:])
+        re.search(r"\b(?:awarded|granted|gave)\s+(?:the\s+)?$", text[: m.start()][-80:])
         award_target = re.search(r"\b(?:awarded|granted|gave)\b", before)
         if award_target and re.search(r"\bgrant|funding|award\b", around, re.I):
             target = next(
@@ -340,7 +339,9 @@ class MilestoneFinder:
                 return
         support = re.search(r"\b(?:support|fund|back|financ)\w*\s+(?:the\s+)?(?:[\w-]+\s+){0,3}with\s+$", before)
         if support:
-            target = next((x for x in self.ctx.mentions(index) if base + support.start() < x.start < base + m.start()), None)
+            target = next(
+                (x for x in self.ctx.mentions(index) if base + support.start() < x.start < base + m.start()), None
+            )
             if target is not None:
                 self.emit(target.org, "funding", value, unit, index, self._abs_date(text))
                 return
@@ -376,8 +377,12 @@ class MilestoneFinder:
             return
         actors = self.actor(index, base + m.start())
         following = text[m.end() : m.end() + 40]
-        if re.search(r"^[^.;]*?\b(?:in the coming|by (?:the end of )?20\d\d|within (?:the next )?\w+ years|over the next|"
-                     r"next year|in the next)\b", following, re.I):
+        if re.search(
+            r"^[^.;]*?\b(?:in the coming|by (?:the end of )?20\d\d|within (?:the next )?\w+ years|over the next|"
+            r"next year|in the next)\b",
+            following,
+            re.I,
+        ):
             local = local + " will "
         if (
             unit

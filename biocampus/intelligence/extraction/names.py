@@ -30,7 +30,7 @@ from .lexicon import (
     TITLE_WORDS,
 )
 
-TOKEN = r"(?:[A-Z][A-Za-z0-9]*(?:[-·*'’.&][A-Za-z0-9]+)*|[a-z]{1,2}[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*|\d+[A-Za-z][A-Za-z0-9]*)"
+TOKEN = r"(?:[A-Z][A-Za-z0-9]*(?:[-·*'’.&][A-Za-z0-9]+)*|[a-z]{1,2}[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*|\d+[A-Za-z][A-Za-z0-9]*)"  # noqa: S105 - a regex, not a secret
 CONNECTOR = r"(?: (?:of|for|and|&|@|de|du|des|der|für|von|van|la|le|del|della|di|da|et|y)(?: the)? | )"
 SUFFIX = rf"(?:,? (?:{LEGAL_SUFFIXES})\.?(?![\w-]))(?:,? (?:Ltd|Limited|Inc|LLC)\.?(?![\w-]))?"
 CHUNK = re.compile(rf"(?<![\w·*&@'’-]){TOKEN}(?:{CONNECTOR}{TOKEN}){{0,14}}(?:{SUFFIX})?")
@@ -48,31 +48,210 @@ _COMMA_LIST = re.compile(r"(?:, [A-Z][\w-]*(?: [A-Z][\w-]*)?)+,? and [A-Z][\w-]*
 _LEGAL_TAIL = re.compile(r"\.(?:,? (?:Ltd|Limited|Inc|LLC|Pte|Co)\.?){0,2}")
 _SUFFIX_AT_END = re.compile(rf"{SUFFIX}$")
 
-CONNECTORS = frozenset("of for and & @ de du des der für von van la le del della di da et y the".split())
+CONNECTORS = frozenset(
+    [
+        "of",
+        "for",
+        "and",
+        "&",
+        "@",
+        "de",
+        "du",
+        "des",
+        "der",
+        "für",
+        "von",
+        "van",
+        "la",
+        "le",
+        "del",
+        "della",
+        "di",
+        "da",
+        "et",
+        "y",
+        "the",
+    ]
+)
 # Words that qualify a keyword without making a name distinctive ("Science Park", "Innovation Centre").
 GENERIC_MODIFIERS = frozenset(
-    """science sciences innovation innovative research international national life technology biomedical
-    industrial development medical health global business industry enterprise hi-tech high-tech new joint
-    key open digital clinical translational precision advanced applied municipal management central
-    regional provincial city state people's public private economic technological engineering education
-    venture foreign affairs affair service services certification liaison biotech bio pharmaceutical
-    healthcare community commerce trade co-working shared wet incubation entrepreneurship startup start-up
-    creative smart future strategic""".split()
+    [
+        "science",
+        "sciences",
+        "innovation",
+        "innovative",
+        "research",
+        "international",
+        "national",
+        "life",
+        "technology",
+        "biomedical",
+        "industrial",
+        "development",
+        "medical",
+        "health",
+        "global",
+        "business",
+        "industry",
+        "enterprise",
+        "hi-tech",
+        "high-tech",
+        "new",
+        "joint",
+        "key",
+        "open",
+        "digital",
+        "clinical",
+        "translational",
+        "precision",
+        "advanced",
+        "applied",
+        "municipal",
+        "management",
+        "central",
+        "regional",
+        "provincial",
+        "city",
+        "state",
+        "people's",
+        "public",
+        "private",
+        "economic",
+        "technological",
+        "engineering",
+        "education",
+        "venture",
+        "foreign",
+        "affairs",
+        "affair",
+        "service",
+        "services",
+        "certification",
+        "liaison",
+        "biotech",
+        "bio",
+        "pharmaceutical",
+        "healthcare",
+        "community",
+        "commerce",
+        "trade",
+        "co-working",
+        "shared",
+        "wet",
+        "incubation",
+        "entrepreneurship",
+        "startup",
+        "start-up",
+        "creative",
+        "smart",
+        "future",
+        "strategic",
+    ]
 )
 CORE_TITLES = frozenset(
-    """ceo cto cfo coo cso cmo cio president director chief chairman chairwoman chairperson chair head professor
-    prof mayor minister secretary governor dean founder co-founder cofounder manager officer executive
-    spokesperson spokesman spokeswoman vp svp evp deputy commissioner chancellor provost ambassador
-    senator""".split()
+    [
+        "ceo",
+        "cto",
+        "cfo",
+        "coo",
+        "cso",
+        "cmo",
+        "cio",
+        "president",
+        "director",
+        "chief",
+        "chairman",
+        "chairwoman",
+        "chairperson",
+        "chair",
+        "head",
+        "professor",
+        "prof",
+        "mayor",
+        "minister",
+        "secretary",
+        "governor",
+        "dean",
+        "founder",
+        "co-founder",
+        "cofounder",
+        "manager",
+        "officer",
+        "executive",
+        "spokesperson",
+        "spokesman",
+        "spokeswoman",
+        "vp",
+        "svp",
+        "evp",
+        "deputy",
+        "commissioner",
+        "chancellor",
+        "provost",
+        "ambassador",
+        "senator",
+    ]
 )
-PLACE_KEYWORDS = frozenset("province city district county state municipality prefecture region area".split())
+PLACE_KEYWORDS = frozenset(
+    ["province", "city", "district", "county", "state", "municipality", "prefecture", "region", "area"]
+)
 EVENT_HEADS = frozenset(
-    """expo exhibition forum summit conference convention congress fair festival week symposium meeting
-    show awards day days olympiad roadshow hackathon workshop seminar webinar gala ceremony""".split()
+    [
+        "expo",
+        "exhibition",
+        "forum",
+        "summit",
+        "conference",
+        "convention",
+        "congress",
+        "fair",
+        "festival",
+        "week",
+        "symposium",
+        "meeting",
+        "show",
+        "awards",
+        "day",
+        "days",
+        "olympiad",
+        "roadshow",
+        "hackathon",
+        "workshop",
+        "seminar",
+        "webinar",
+        "gala",
+        "ceremony",
+    ]
 )
 NON_ORG_HEADS = frozenset(
-    """programme program plan project projects challenge prize award initiative cluster strategy scheme
-    tower building hall road street avenue square series round phase covid-19 covid platform app""".split()
+    [
+        "programme",
+        "program",
+        "plan",
+        "project",
+        "projects",
+        "challenge",
+        "prize",
+        "award",
+        "initiative",
+        "cluster",
+        "strategy",
+        "scheme",
+        "tower",
+        "building",
+        "hall",
+        "road",
+        "street",
+        "avenue",
+        "square",
+        "series",
+        "round",
+        "phase",
+        "covid-19",
+        "covid",
+        "platform",
+        "app",
+    ]
 )
 _DEMONYM_TOKENS = {k: v for k, v in DEMONYMS.items() if " " not in k}
 
@@ -232,7 +411,7 @@ def _cut(s: str, start: int, end: int, vocabulary: set[str]):
             current = pieces[-1]
         if not current:
             # Leading words that are not names: sentence starters, common words, titles.
-            if low in COMMON_LEADERS and not (low == "the" and False):
+            if low in COMMON_LEADERS and not (False):
                 continue
             if (a == 0 or s[a - 1] in "\"“‘'(") and low in vocabulary and low not in GENERIC_HEADS:
                 continue
@@ -313,20 +492,49 @@ def _right_is_name(tokens, i, suffix_start, current) -> bool:
         return low not in GENERIC_HEADS and low not in GENERIC_MODIFIERS and low not in CONNECTORS
 
     has_key = any(r in GENERIC_HEADS for r in right)
-    return has_key and any(map(distinctive, right)) and any(distinctive(_low(x[2])) for x in current) and len(right) >= 2
+    return (
+        has_key and any(map(distinctive, right)) and any(distinctive(_low(x[2])) for x in current) and len(right) >= 2
+    )
 
 
 def _ends_on_keyword(current, next_token: str) -> bool:
     last = _low(current[-1][2])
-    if last in GENERIC_HEADS and last not in _WEAK_SPLIT:
-        return True
-    return False
+    return bool(last in GENERIC_HEADS and last not in _WEAK_SPLIT)
 
 
 _WEAK_SPLIT = frozenset(
-    """medical medicine health healthcare sciences technology tech digital data ai energy materials imaging
-    biomedical industrial molecular surgical innovations neuro oncology genetics analytics networks electronics
-    investment equity securities development community economic""".split()
+    [
+        "medical",
+        "medicine",
+        "health",
+        "healthcare",
+        "sciences",
+        "technology",
+        "tech",
+        "digital",
+        "data",
+        "ai",
+        "energy",
+        "materials",
+        "imaging",
+        "biomedical",
+        "industrial",
+        "molecular",
+        "surgical",
+        "innovations",
+        "neuro",
+        "oncology",
+        "genetics",
+        "analytics",
+        "networks",
+        "electronics",
+        "investment",
+        "equity",
+        "securities",
+        "development",
+        "community",
+        "economic",
+    ]
 )
 
 
@@ -341,7 +549,7 @@ def _categorise(chunk: Chunk, s: str, a: int, b: int) -> None:
     if head in NON_ORG_HEADS or lows[0] in ("series",):
         chunk.category = "other"
         return
-    content = [t for t, low in zip(tokens, lows) if low not in CONNECTORS]
+    content = [t for t, low in zip(tokens, lows, strict=False) if low not in CONNECTORS]
     if all(_is_place_token(t) or _low(t) in PLACE_KEYWORDS for t in content) or chunk.surface in PLACES:
         chunk.category = "place"
         # A place acting as a party ("agreements with Jiangsu Province") is a candidate; it is kept only if a
@@ -683,9 +891,7 @@ def is_short_form(short: str, long: str) -> bool:
         return False
     # The short form must keep a distinctive word of the long one.
     distinctive = [t for t in s if t not in _REMOVABLE]
-    if not distinctive:
-        return False
-    return True
+    return distinctive
 
 
 def _place_head_alias(org: Organisation, work: str) -> None:

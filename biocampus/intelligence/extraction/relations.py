@@ -75,7 +75,8 @@ CO_BUILD = re.compile(
     re.I,
 )
 GENERIC_AGREEMENT = re.compile(
-    r"\b(?:signed|signs|sign|signing|inked|concluded|entered into|reached)\b(?:[^.;]|\.(?=\d)){0,80}?\bagreements?\b", re.I
+    r"\b(?:signed|signs|sign|signing|inked|concluded|entered into|reached)\b(?:[^.;]|\.(?=\d)){0,80}?\bagreements?\b",
+    re.I,
 )
 INVESTMENT_AGREEMENT = re.compile(r"\binvestment (?:agreement|contract)s?\b", re.I)
 FUNDING = re.compile(
@@ -84,7 +85,9 @@ FUNDING = re.compile(
     r"with (?:participation|support|backing) from)\b",
     re.I,
 )
-INVESTS = re.compile(r"\b(?:invest(?:s|ed|ing)?|will invest|has invested|made an investment)\b(?:[^.;]|\.(?=\d)){0,60}?\bin\b", re.I)
+INVESTS = re.compile(
+    r"\b(?:invest(?:s|ed|ing)?|will invest|has invested|made an investment)\b(?:[^.;]|\.(?=\d)){0,60}?\bin\b", re.I
+)
 GRANT = re.compile(r"\b(?:awarded|awards|granted|grants|gave|gives|provided|provides)\b", re.I)
 JOIN = re.compile(
     r"\b(?:joined|joins|join|joining|(?:signed|agreed|decided)(?: up)? to (?:settle|move|locate|be based)(?: in| into| at)?|"
@@ -133,11 +136,15 @@ _TYPE_WORDS = {
 _PARTNER_WORDS = ("cooperat", "collaborat", "partner", "forces", "teamed", "alliance", "support")
 _JOIN_GATE = re.compile(
     r"join|settl|move|moving|relocat|operation|admit|based|located|housed|headquarter|lease|open|establish|set up|"
-    r"build|resident|tenant|welcom|newcomer|compan|start|cohort|member|signed up|attract|brought", re.I)
+    r"build|resident|tenant|welcom|newcomer|compan|start|cohort|member|signed up|attract|brought",
+    re.I,
+)
 _RELATION_GATE = re.compile(
     r"agree|cooperat|collaborat|partner|memorand|MOU|letter|contract|develop|commerciali|market|promot|acqui|"
     r"takeover|buy|bought|merge|licen|buil[dt]|found|establish|jointly|support|invest|fund|grant|rais|financ|"
-    r"term sheet|alliance|forces|teamed|award|secur|receiv|closed|creat|released|launched|both parties|backed", re.I)
+    r"term sheet|alliance|forces|teamed|award|secur|receiv|closed|creat|released|launched|both parties|backed",
+    re.I,
+)
 
 
 _RELATIVE_GAP = re.compile(r"(?:['’]s)?\s*,\s*(?:which|who|that)\b[^;:]{0,140},\s*(?:also\s+|jointly\s+|then\s+)?")
@@ -292,9 +299,8 @@ class RelationFinder:
 
     def first_after(self, index: int, position: int, window: int = 120, host: bool = False) -> Mention | None:
         for mention in self.ctx.mentions(index):
-            if mention.start >= position and mention.start - position <= window:
-                if not host or self.is_host(mention.org):
-                    return mention
+            if 0 <= mention.start - position <= window and (not host or self.is_host(mention.org)):
+                return mention
         return None
 
     # ------------------------------------------------------------------ rules
@@ -331,7 +337,9 @@ class RelationFinder:
             }:
                 g = GENERIC_AGREEMENT.search(text) if "agreement" in low else None
                 if g and re.search(
-                    r"\b(?:distribution|licen[cs]ing|licen[cs]e|investment|supply|service)\s+agreements?\b", g.group(0), re.I
+                    r"\b(?:distribution|licen[cs]ing|licen[cs]e|investment|supply|service)\s+agreements?\b",
+                    g.group(0),
+                    re.I,
                 ):
                     g = None
                 if g and not INVESTMENT_AGREEMENT.search(text):
@@ -437,7 +445,8 @@ class RelationFinder:
             recipients = [
                 x
                 for x in self.subject(index, base + m.start())
-                if x.org != funder.org and not re.search(r"\bfrom\s+(?:the\s+)?$", self.ctx.doc.work[x.start - 12 : x.start])
+                if x.org != funder.org
+                and not re.search(r"\bfrom\s+(?:the\s+)?$", self.ctx.doc.work[x.start - 12 : x.start])
             ]
             recipients = recipients or self.previous_subject(index)
             if recipients and recipients[0].org != funder.org:
@@ -468,13 +477,12 @@ class RelationFinder:
             m
             and not re.search(r"\bwill invest\b[^.]{0,40}\bin (?:new|the|a)\b", text[m.start() : m.end() + 20], re.I)
             or (m and True)
-        ):
-            if m:
-                investors = self.subject(index, base + m.start())
-                target = self.first_after(index, base + m.end() - 2, window=40)
-                if investors and target:
-                    self.emit("investment", [investors[0].org, target.org], index, ordered=True)
-                    return
+        ) and m:
+            investors = self.subject(index, base + m.start())
+            target = self.first_after(index, base + m.end() - 2, window=40)
+            if investors and target:
+                self.emit("investment", [investors[0].org, target.org], index, ordered=True)
+                return
         m = GRANT.search(text)
         if m and re.search(r"\b(?:grant|funding|subsidy|award)\b", text, re.I):
             givers = self.subject(index, base + m.start())
@@ -500,7 +508,7 @@ class RelationFinder:
         ctx = self.ctx
         mentions = ctx.mentions(index)
         # "X, a <Host> resident/tenant/company"
-        for a, b in zip(mentions, mentions[1:]):
+        for a, b in zip(mentions, mentions[1:], strict=False):
             gap = ctx.doc.work[a.end : b.start]
             if (
                 re.fullmatch(r"\s*,\s*(?:an?|the)\s+", gap)
@@ -511,10 +519,10 @@ class RelationFinder:
                 )
             ):
                 self._join([a], b, index)
-            if (
-                re.fullmatch(r"\s*,\s*(?:an?|the)\s+(?:\w+\s+)?(?:resident|tenant|member|portfolio company)\s+(?:of|at|in)\s+(?:the\s+)?", gap)
-                and self.is_host(b.org)
-            ):
+            if re.fullmatch(
+                r"\s*,\s*(?:an?|the)\s+(?:\w+\s+)?(?:resident|tenant|member|portfolio company)\s+(?:of|at|in)\s+(?:the\s+)?",
+                gap,
+            ) and self.is_host(b.org):
                 self._join([a], b, index)
             if (
                 re.fullmatch(r"\s+(?:in|at|on)\s+(?:the\s+)?", gap)
@@ -543,10 +551,7 @@ class RelationFinder:
                     continue
                 host = None
                 in_sentence = [x for x in mentions if x.end <= intro_end and self.is_host(x.org)]
-                if in_sentence:
-                    host = in_sentence[-1]
-                else:
-                    host = self._previous_host(index)
+                host = in_sentence[-1] if in_sentence else self._previous_host(index)
                 if host is not None:
                     self._join(chain, host, index)
 
