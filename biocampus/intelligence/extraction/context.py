@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -74,6 +75,33 @@ class Mention:
     reference: bool = False
 
 
+_WORDISH = set("·*@&-_")
+
+
+def _occurrences(work: str, forms: dict[str, int]) -> dict[int, list[tuple[int, int, int]]]:
+    taken = bytearray(len(work))
+    found: list[tuple[int, int, int]] = []
+    for form in sorted(forms, key=len, reverse=True):
+        if not form:
+            continue
+        org = forms[form]
+        position = work.find(form)
+        while position >= 0:
+            end = position + len(form)
+            before = work[position - 1] if position else " "
+            after = work[end] if end < len(work) else " "
+            if (
+                not (before.isalnum() or before in _WORDISH)
+                and not (after.isalnum() or after in _WORDISH)
+                and not work.startswith(" @", end)
+                and not any(taken[position:end])
+            ):
+                taken[position:end] = b"\x01" * (end - position)
+                found.append((position, end, org))
+            position = work.find(form, position + 1)
+    return sorted(found)
+
+
 class Context:
     def __init__(self, doc, orgs: list[Organisation]):
         self.doc = doc
@@ -84,21 +112,21 @@ class Context:
             for form in [org.name, *org.aliases]:
                 forms.setdefault(form, i)
                 forms.setdefault(re.sub(r"^(?:The|the)\s+", "", form), i)
-        self.pattern = None
-        if forms:
-            alternatives = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True) if f)
-            self.pattern = re.compile(rf"(?<![\w·*@&-])(?:{alternatives})(?![\w·*@-]|\s@)")
-            self.forms = dict(forms.items())
+        # Mentions by plain substring search (no per-document regex to compile), longest forms first, each
+        # occurrence bounded by non-word characters and not overlapping a longer form already found.
+        starts = [s.start for s in doc.sentences]
+        buckets: dict[int, list[tuple[int, int, int]]] = {}
+        for start, end, org in _occurrences(doc.work, forms):
+            i = bisect.bisect_right(starts, start) - 1
+            if i >= 0 and end <= doc.sentences[i].end:
+                buckets.setdefault(i, []).append((start, end, org))
         self.subjects: list[int | None] = []
         last_subject: int | None = None
         last_chain: list[int] = []
         for index, sentence in enumerate(doc.sentences):
             mentions = self.by_sentence[index]
-            if self.pattern is not None:
-                for m in self.pattern.finditer(sentence.text):
-                    mentions.append(
-                        Mention(sentence.start + m.start(), sentence.start + m.end(), self.forms[m.group(0)], index)
-                    )
+            for start, end, org in buckets.get(index, ()):
+                mentions.append(Mention(start, end, org, index))
             plural = PLURAL.search(sentence.text)
             if plural and len(last_chain) >= 2:
                 for org in last_chain:

@@ -103,6 +103,7 @@ CAPEX = re.compile(r"\b(?:investment of|invest(?:s|ed|ing)?|worth|valued at|tota
 _RAISE_VERB = re.compile(
     r"\b(?:raised|raises|secured|secures|received|receives|closed|closes|won|landed|obtained)\b", re.I
 )
+_CERT_WORDS = ("certif", "accredit", "approv", "qualif", "licen", "clearance", "iso", "gmp", "designat")
 _OPEN_GATE = re.compile(r"open|inaugur|unveil|launch|operation|commission", re.I)
 _CERT_GATE = re.compile(r"certif|accredit|approv|qualif|licen[cs]|clearance|ISO|GMP|designat", re.I)
 _PRODUCT_GATE = re.compile(r"launch|introduc|unveil|releas|rolled", re.I)
@@ -194,13 +195,14 @@ class MilestoneFinder:
                 continue
             text, base = sentence.text, sentence.start
             # Cheap gates first: most sentences hold none of the words a rule needs.
-            if _OPEN_GATE.search(text):
+            low = text.lower()
+            if any(w in low for w in ("open", "inaugur", "unveil", "launch", "operation", "commission")):
                 self.openings(index, text, base)
-            if _CERT_GATE.search(text):
+            if any(w in low for w in _CERT_WORDS):
                 for m in CERTIFICATION.finditer(text):
                     for org in self.actor(index, base + m.start())[:1]:
                         self.emit(org, "certification", None, None, index, self._date_near(text, m.end()))
-            if _PRODUCT_GATE.search(text):
+            if any(w in low for w in ("launch", "introduc", "unveil", "releas", "rolled")):
                 for m in PRODUCT.finditer(text):
                     for org in self.actor(index, base + m.start())[:1]:
                         self.emit(org, "product_launch", None, None, index, self._date_near(text, m.end()))

@@ -13,6 +13,7 @@ subject of a company verb (signed, joined, raised, launched, moved into, …), a
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -331,6 +332,7 @@ class Organisation:
     place_only: bool = False
 
 
+@functools.lru_cache(maxsize=8192)
 def fold(name: str) -> str:
     """The comparison form of a name: case, spaces, a leading "the" and end punctuation ignored."""
     name = re.sub(r"[\s\u00a0]+", " ", name.replace("’", "'")).strip().lower()
@@ -338,6 +340,7 @@ def fold(name: str) -> str:
     return name.rstrip(".,;: ")
 
 
+@functools.lru_cache(maxsize=8192)
 def _low(token: str) -> str:
     return token.lower().replace("’", "'")
 
@@ -807,13 +810,14 @@ def group(chunks: list[Chunk], work: str, local_places: dict[str, str]) -> list[
         result.append(orgs[key])
     # Bare chunks nobody accepted may still be short forms of a listed name ("BioSpring" of "BioSpring GmbH").
     known = {fold(o.name) for o in result} | {fold(a) for o in result for a in o.aliases}
+    result_tokens = [set(_name_tokens(o.name)) for o in result]
     for c in chunks:
         key = fold(c.surface)
         if c.category != "bare" or key in known or c.accepted or c.surface.isupper() and len(c.surface) > 6:
             continue
         mine = set(_name_tokens(c.surface))
-        for org in result:
-            if (mine <= set(_name_tokens(org.name)) or c.surface.isupper()) and is_short_form(c.surface, org.name):
+        for org, their in zip(result, result_tokens, strict=True):
+            if (mine <= their or c.surface.isupper()) and is_short_form(c.surface, org.name):
                 org.aliases.append(_clean_name(c.surface))
                 known.add(key)
                 break
@@ -899,7 +903,12 @@ def _place_head_alias(org: Organisation, work: str) -> None:
     tokens = org.name.split()
     if len(tokens) < 3 or not _is_place_token(tokens[0]) or _low(tokens[-1]) not in GENERIC_HEADS:
         return
-    pattern = re.compile(rf"\b{re.escape(tokens[0])} {re.escape(tokens[-1])}\b", re.I)
-    m = pattern.search(work)
-    if m and m.group(0) not in org.aliases and m.group(0) != org.name:
-        org.aliases.append(m.group(0))
+    wanted = f"{tokens[0]} {tokens[-1]}".lower()
+    position = work.lower().find(wanted) if wanted in work.lower() else -1
+    if position >= 0:
+        end = position + len(wanted)
+        if end < len(work) and work[end].isalnum():
+            return
+        surface = work[position:end]
+        if surface not in org.aliases and surface != org.name:
+            org.aliases.append(surface)

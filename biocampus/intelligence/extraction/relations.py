@@ -134,6 +134,82 @@ _TYPE_WORDS = {
     "licensing": ("licen",),
 }
 _PARTNER_WORDS = ("cooperat", "collaborat", "partner", "forces", "teamed", "alliance", "support")
+# Cheap gates (plain substring tests on the lower-cased sentence) before any pattern of a family is tried.
+_JOIN_WORDS = (
+    "join",
+    "settl",
+    "move",
+    "moving",
+    "relocat",
+    "operation",
+    "admit",
+    "based",
+    "located",
+    "housed",
+    "headquarter",
+    "lease",
+    "open",
+    "establish",
+    "set up",
+    "build",
+    "resident",
+    "tenant",
+    "welcom",
+    "newcomer",
+    "compan",
+    "start",
+    "cohort",
+    "member",
+    "signed up",
+    "attract",
+    "brought",
+)
+_RELATION_WORDS = (
+    "agree",
+    "cooperat",
+    "collaborat",
+    "partner",
+    "memorand",
+    "mou",
+    "letter",
+    "contract",
+    "develop",
+    "commerciali",
+    "market",
+    "promot",
+    "acqui",
+    "takeover",
+    "buy",
+    "bought",
+    "merge",
+    "licen",
+    "build",
+    "built",
+    "found",
+    "establish",
+    "jointly",
+    "support",
+    "invest",
+    "fund",
+    "grant",
+    "rais",
+    "financ",
+    "term sheet",
+    "alliance",
+    "forces",
+    "teamed",
+    "award",
+    "secur",
+    "receiv",
+    "closed",
+    "creat",
+    "released",
+    "launched",
+    "both parties",
+    "backed",
+    "loan",
+    "from",
+)
 _JOIN_GATE = re.compile(
     r"join|settl|move|moving|relocat|operation|admit|based|located|housed|headquarter|lease|open|establish|set up|"
     r"build|resident|tenant|welcom|newcomer|compan|start|cohort|member|signed up|attract|brought",
@@ -312,9 +388,10 @@ class RelationFinder:
             base = sentence.start
             if not mentions:
                 continue
-            if _JOIN_GATE.search(text):
+            low = text.lower()
+            if any(word in low for word in _JOIN_WORDS):
                 self.joined(index, text, base)
-            if not _RELATION_GATE.search(text):
+            if not any(word in low for word in _RELATION_WORDS):
                 continue
             if len(mentions) < 2 and not re.search(r"\b(?:both parties|the two parties|the parties)\b", text):
                 continue
