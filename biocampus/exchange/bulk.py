@@ -564,6 +564,7 @@ class BulkImport:
             candidates = [found_by_id[public_id]] if public_id in found_by_id else found_by_name.get(name, [])
             if len(candidates) == 1:
                 row.values["parent_id"] = candidates[0]
+                row.parent_text = ""  # resolved: not looked up again if the chunk is written in two rounds
             elif candidates:
                 self._refuse(
                     row.line,
@@ -588,16 +589,22 @@ class BulkImport:
         if not later:
             return rows
         first = [row for row in rows if "parent_of_chunk" not in row.values]
+        written_before = len(self.state.ids)
         self.write(first)
-        by_line = {row.line: row for row in first}
-        written = dict(zip(self.state.lines[-len(first) :], self.state.ids[-len(first) :], strict=True))
+        written = dict(zip(self.state.lines[written_before:], self.state.ids[written_before:], strict=True))
+        in_first = {row.line for row in first}
+        units = []
         for row in later:
             parent_row = rows[row.values.pop("parent_of_chunk")]
-            if parent_row.line in by_line:
+            if parent_row.line in written:
                 row.values["parent_id"] = written[parent_row.line]
+                row.parent_text = ""
+            elif parent_row.line in in_first:
+                continue  # the parent was refused (its problem is reported): nothing to hang the unit on
             else:  # a unit of a unit: resolved again in the next round
                 row.parent_text = str(parent_row.values.get("public_id") or "") or parent_row.values["name"]
-        self.write(later)
+            units.append(row)
+        self.write(units)
         return None
 
     def _pause_search_trigger(self) -> None:
@@ -647,10 +654,12 @@ class BulkImport:
             return
         table = _quote(Organization._meta.db_table)
         first = self.state.ids[0] if connection.vendor != "postgresql" else min(self.state.ids)
+        # One pass in name order (window functions, on both databases): a name shared by a new row and any
+        # other row. An IN (... GROUP BY ...) form let PostgreSQL pick a nested loop over a fresh, unanalysed table.
         sql = (
-            f"SELECT name, id FROM {table} WHERE name IN ("  # noqa: S608 - a model's own table
-            f"SELECT name FROM {table} GROUP BY name HAVING COUNT(*) > 1 AND MAX(id) >= %s"
-            ") ORDER BY name, id"
+            "SELECT name, id FROM ("  # noqa: S608 - a model's own table
+            f"SELECT name, id, COUNT(*) OVER (PARTITION BY name) AS n, MAX(id) OVER (PARTITION BY name) AS last "
+            f"FROM {table}) AS named WHERE n > 1 AND last >= %s ORDER BY name, id"
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, [first])
