@@ -19,7 +19,7 @@ from biocampus.campuses.models import Campus, Residency
 
 from .choices import OrganizationKind
 from .models import Field, Organization, Person
-from .search import search_organizations, search_records
+from .search import search_organizations, search_records, similar_names
 
 
 def field_and_descendants(field: Field) -> frozenset[int]:
@@ -234,6 +234,11 @@ def organization_suggestions(user, *, q: str, limit: int = 20) -> list[Organizat
     if not q.strip():
         return []
     return list(search_organizations(visible(Organization.objects.all(), user), q).only("name", "public_id")[:limit])
+
+
+def names_like(user, *, q: str) -> list[str]:
+    """Names close to `q`, for "did you mean" when a search found nothing (PostgreSQL; none on SQLite)."""
+    return similar_names(visible(Organization.objects.all(), user), q) if q.strip() else []
 
 
 def organization_detail_for(user) -> QuerySet[Organization]:

@@ -21,6 +21,7 @@ from .selectors import (
     directory_facets,
     directory_facets_as_of,
     mark_still_existing,
+    names_like,
     organization_detail_for,
     organization_suggestions,
     organizations_as_of,
@@ -187,6 +188,9 @@ def organization_list(request):
         "can_add": permissions.can_add(request.user, Organization),
         "q": filters.get("q", ""),
         "as_of": as_of,
+        "did_you_mean": names_like(request.user, q=filters.get("q", ""))
+        if not page.object_list and as_of is None
+        else [],
     }
     template = "directory/organization_list.html"
     if request.htmx and not request.htmx.boosted:

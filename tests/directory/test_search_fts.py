@@ -277,3 +277,16 @@ def test_similar_names_on_postgresql_only(registry):
     else:
         assert suggestions == []
     assert similar_names(Organization.objects.all(), "\x00") == []
+
+
+def test_the_directory_page_offers_close_names_when_nothing_matched(registry, users):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(users.campus_admin)
+    body = client.get("/organizations/", {"q": "Nordik Breth"}).content.decode()
+    assert "No organisation matches" in body
+    if POSTGRESQL:
+        assert 'Did you mean: <a href="?q=Nordic%20Breath">Nordic Breath</a>' in body
+    else:
+        assert "Did you mean" not in body
