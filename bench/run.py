@@ -129,6 +129,22 @@ def prepare_postgres(ctx: Context) -> None:
         db.execute("ANALYZE")  # what autovacuum would have done by the time anyone searches
 
 
+def rebuild_rollups(ctx: Context) -> None:
+    """The KPI rollups of generated data: the generator writes around the services, so until
+    `rebuild_rollups` runs the dashboard counts live (docs/insight.md). A deployment does this after any
+    bulk load; the bench does it once per data set (the coverage table says whether it was done)."""
+    if not (ROOT / "biocampus/insight/management/commands/rebuild_rollups.py").exists():
+        return
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM insight_kpirollupcoverage")
+        if cursor.fetchone()[0]:
+            return
+    connection.close()  # SQLite: let the command write without this process holding the file
+    manage(["rebuild_rollups"], dict(os.environ, DATABASE_URL=ctx.db_url))
+
+
 def postgres_url() -> str:
     if os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
         return os.environ["DATABASE_URL"]
@@ -148,6 +164,7 @@ def setup_django(ctx: Context) -> None:
     import django
 
     django.setup()
+    rebuild_rollups(ctx)
     ensure_bench_users(ctx)
 
 
