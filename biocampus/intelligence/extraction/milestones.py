@@ -103,6 +103,9 @@ CAPEX = re.compile(r"\b(?:investment of|invest(?:s|ed|ing)?|worth|valued at|tota
 _RAISE_VERB = re.compile(
     r"\b(?:raised|raises|secured|secures|received|receives|closed|closes|won|landed|obtained)\b", re.I
 )
+_DIGIT = re.compile(r"\d")
+_NUMBER_WORD_LIST = tuple(w for w in NUMBER_WORDS if " " not in w)
+_MONEY_WORDS = tuple(w.lower() for w in CURRENCY_WORDS) + tuple(s.lower() for s in CURRENCY_SYMBOLS if s.isalpha())
 _CERT_WORDS = ("certif", "accredit", "approv", "qualif", "licen", "clearance", "iso", "gmp", "designat")
 _OPEN_GATE = re.compile(r"open|inaugur|unveil|launch|operation|commission", re.I)
 _CERT_GATE = re.compile(r"certif|accredit|approv|qualif|licen[cs]|clearance|ISO|GMP|designat", re.I)
@@ -206,7 +209,7 @@ class MilestoneFinder:
                 for m in PRODUCT.finditer(text):
                     for org in self.actor(index, base + m.start())[:1]:
                         self.emit(org, "product_launch", None, None, index, self._date_near(text, m.end()))
-            if _NUMBER_GATE.search(text):
+            if _DIGIT.search(text) or any(w in low for w in _NUMBER_WORD_LIST):
                 self.quantities(index, text, base)
         return self.out
 
@@ -258,7 +261,9 @@ class MilestoneFinder:
 
     def quantities(self, index: int, text: str, base: int) -> None:
         money_spans = []
-        for m in MONEY.finditer(text):
+        low = text.lower()
+        has_money = any(c in text for c in "$£€¥₩₹") or any(w in low for w in _MONEY_WORDS)
+        for m in MONEY.finditer(text) if has_money else ():
             n, mul = (m.group("n1"), m.group("m1")) if m.group("sym") else (m.group("n2"), m.group("m2"))
             sym = m.group("sym")
             unit = (

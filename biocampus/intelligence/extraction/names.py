@@ -294,6 +294,52 @@ _LIST_INTRO = re.compile(
     r"(?:\b(?:including|include|includes|included|such as|namely|are|were|like|among them|joined by)|:)\s*$"
 )
 _LOCATIVE_BEFORE = re.compile(r"\b(?:in|at|near|across|to|from|of|throughout|around|outside|inside|via)\s+(?:the\s+)?$")
+_PARTY_LAST = frozenset(
+    ["by", "of", "from", "in", "with", "to", "acquire", "acquires", "acquired", "acquiring", "awarded", "granted"]
+)
+_NON_ORG_LAST = frozenset(["of", "called", "named", "dubbed", "as"])
+_PERSON_LAST = frozenset(
+    [
+        "said",
+        "says",
+        "to",
+        "told",
+        "dr",
+        "mr",
+        "mrs",
+        "ms",
+        "prof",
+        "professor",
+        "sir",
+        "dame",
+        "ceo",
+        "cto",
+        "cfo",
+        "coo",
+        "cso",
+        "president",
+        "director",
+        "mayor",
+        "minister",
+        "chairman",
+        "chairwoman",
+        "founder",
+        "governor",
+        "secretary",
+        "dean",
+        "chancellor",
+        "executive",
+        "officer",
+        "manager",
+        "head",
+        "partner",
+        "principal",
+        "investigator",
+        "spokesperson",
+        "analyst",
+    ]
+)
+_DESCRIPTOR_WORD = re.compile(DESCRIPTOR_NOUNS, re.I)
 _NON_ORG_BEFORE = re.compile(
     r"\b(?:project|projects|programme|program|plan|initiative|product|products|brand|device|drug|app|platform|"
     r"scheme|challenge|campaign)\s+(?:of|called|named|dubbed|known as)\s+(?:the\s+)?[\"“]?$",
@@ -579,12 +625,18 @@ def _categorise(chunk: Chunk, s: str, a: int, b: int) -> None:
         low for low in lows if low not in GENERIC_HEADS and low not in GENERIC_MODIFIERS and low not in CONNECTORS
     ]
     before, after = s[max(0, a - 50) : a], s[b : b + 120]
-    if _NON_ORG_BEFORE.search(before):
+    # The end-anchored patterns below are tried only when the word before the chunk can end them (speed).
+    words = before.split()
+    last = words[-1].lower().rstrip('."“') if words else ""
+    last_not_the = words[-2].lower() if last == "the" and len(words) > 1 else last
+    party_before = last_not_the in _PARTY_LAST and _PARTY_BEFORE.search(before)
+    descriptor_before = _DESCRIPTOR_WORD.fullmatch(last) and _DESCRIPTOR_BEFORE.search(before)
+    if (last in _NON_ORG_LAST or before.endswith(('"', "“"))) and _NON_ORG_BEFORE.search(before):
         chunk.category = "other"
         return
     person = (
         (_PERSON_AFTER.match(after) and not keyword)
-        or (_PERSON_BEFORE.search(before) and not keyword)
+        or (last in _PERSON_LAST and _PERSON_BEFORE.search(before) and not keyword)
         or (_PERSON_VERB_AFTER.match(after) and not keyword)
         or (chunk.after_title and not keyword)
     )
@@ -614,9 +666,9 @@ def _categorise(chunk: Chunk, s: str, a: int, b: int) -> None:
             place = re.sub(r"(?:'s|’s)$", "", m_in.group(1))
             if place in PLACES and PLACES[place]:
                 chunk.country_hint = chunk.country_hint or PLACES[place]
-    if _COMPANY_VERB_AFTER.match(after) or _DESCRIPTOR_BEFORE.search(before) or _PARTY_BEFORE.search(before):
+    if descriptor_before or party_before or _COMPANY_VERB_AFTER.match(after):
         chunk.accepted = True
-        d = _DESCRIPTOR_BEFORE.search(before)
+        d = descriptor_before
         if d:
             chunk.kind_hint = chunk.kind_hint or _kind_of_noun(d.group(0).strip(), "")
             pre = before[: d.start()]
