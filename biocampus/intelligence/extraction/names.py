@@ -908,8 +908,12 @@ def _clean_name(surface: str) -> str:
 _REMOVABLE = GENERIC_HEADS | GENERIC_MODIFIERS | CONNECTORS | {"co", "ltd", "inc", "corp", "llc", "plc", "gmbh"}
 
 
-def _name_tokens(name: str) -> list[str]:
-    return [_low(t).rstrip(".") for t in re.findall(r"[\w·*'’&@-]+", name) if t not in (",",)]
+@functools.lru_cache(maxsize=4096)
+def _name_tokens(name: str) -> tuple[str, ...]:
+    return tuple(_low(t).rstrip(".") for t in _NAME_WORD.findall(name))
+
+
+_NAME_WORD = re.compile(r"[\w·*'’&@-]+")
 
 
 def is_short_form(short: str, long: str) -> bool:

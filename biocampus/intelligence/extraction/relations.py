@@ -112,6 +112,7 @@ WELCOME = re.compile(
     re.I,
 )
 HOST_KINDS = ("campus", "hub")
+_DIGIT = re.compile(r"\d")
 _MONEY_WORDS = r"(?:[$£€¥]|US\$|USD|RMB|SEK|EUR|GBP|yuan|won|dollars|euros|pounds|kronor)"
 MONEY_FROM = re.compile(
     rf"(?:{_MONEY_WORDS}\s?[\d.,]+\s?(?:m|bn|k|million|billion)?|\d[\d.,]*\s?(?:m|bn|million|billion)?\s?{_MONEY_WORDS}|"
@@ -238,6 +239,7 @@ class RelationFinder:
         self.event_re = event_re
         self.out: list[dict] = []
         self.seen: set[tuple] = set()
+        self._dates: dict[int, str | None] = {}
 
     # ------------------------------------------------------------------ helpers
     def org_name(self, index: int) -> str:
@@ -268,10 +270,10 @@ class RelationFinder:
         self.seen.add(key)
         sentence = self.ctx.doc.sentences[index]
         start, end = evidence or (sentence.start, sentence.end)
-        date = None
-        d = DATE_FULL.search(sentence.text)
-        if d:
-            date = date_of(d)
+        if index not in self._dates:
+            d = DATE_FULL.search(sentence.text) if _DIGIT.search(sentence.text) else None
+            self._dates[index] = date_of(d) if d else None
+        date = self._dates[index]
         self.out.append(
             {
                 "type": kind,
@@ -515,7 +517,8 @@ class RelationFinder:
 
     def investment(self, index: int, text: str, base: int) -> None:
         # "£60m from A", "a loan from B": A and B fund the subject (or the last sentence's subject).
-        for m in MONEY_FROM.finditer(text):
+        low = text.lower()
+        for m in MONEY_FROM.finditer(text) if " from " in low else ():
             funder = self.first_after(index, base + m.end(), window=6)
             if funder is None:
                 continue
