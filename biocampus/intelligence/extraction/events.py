@@ -25,6 +25,7 @@ EVENT = re.compile(
     rf"(?<![\w·'’-])(?:(?P<ordinal>{_ORDINAL})\s+)?(?P<name>(?:[A-Z][\w·'’-]{{0,40}}\s+)(?:{_WORD}\s+){{0,10}}?(?:{_HEADS}))\b"
     rf"(?:\s+(?P<year>(?:19|20)\d\d))?"
 )
+_HEAD_WORDS = re.compile(_HEADS)
 _GENERIC = {
     "opening ceremony",
     "signing ceremony",
@@ -65,6 +66,8 @@ def find_events(doc) -> list[Event]:
     events: dict[str, Event] = {}
     for index, sentence in enumerate(doc.sentences):
         s = sentence.text
+        if not _HEAD_WORDS.search(s):
+            continue
         for m in EVENT.finditer(s):
             name = m.group("name").strip()
             # Leading sentence words ("At the", "During") are not part of the name.

@@ -90,12 +90,19 @@ _PLACE_COUNTRY = re.compile(
 def local_gazetteer(work: str) -> dict[str, str]:
     """Places the text itself ties to a country: "ABINGDON, England", "Leiden, the Netherlands"."""
     out: dict[str, str] = {}
-    for m in _PLACE_COUNTRY.finditer(work[:20000]):
-        country = COUNTRIES.get(m.group(2).strip()) or (
-            PLACES.get(m.group(2).strip()) if m.group(2).strip() in PLACES else None
-        )
-        if country:
-            place = m.group(1)
+    # Scan ", <Capitalised>" (a literal start the regex engine finds fast), then look back for the place.
+    for m in _COMMA_CAPITAL.finditer(work, 0, min(len(work), 20000)):
+        name = m.group(1).strip()
+        country = COUNTRIES.get(name) or (PLACES.get(name) if name in PLACES else None)
+        if not country:
+            continue
+        before = _PLACE_BEFORE.search(work, max(0, m.start() - 40), m.start())
+        if before:
+            place = before.group(1)
             out[place] = country
             out[place.title()] = country
     return out
+
+
+_COMMA_CAPITAL = re.compile(r", (?:the )?([A-Z][A-Za-z.]+(?: [A-Z][A-Za-z.]+)?)(?=[,.\s])")
+_PLACE_BEFORE = re.compile(r"([A-Z][A-Za-z'-]+(?: [A-Z][A-Za-z'-]+)?)$")

@@ -104,6 +104,8 @@ _RAISE_VERB = re.compile(
     r"\b(?:raised|raises|secured|secures|received|receives|closed|closes|won|landed|obtained)\b", re.I
 )
 _DIGIT = re.compile(r"\d")
+_SPLIT_WORDS = re.compile(r"[^a-z]+")
+_NUMBER_WORD_SET = frozenset(w for w in NUMBER_WORDS if " " not in w)
 _NUMBER_WORD_LIST = tuple(w for w in NUMBER_WORDS if " " not in w)
 _MONEY_WORDS = tuple(w.lower() for w in CURRENCY_WORDS) + tuple(s.lower() for s in CURRENCY_SYMBOLS if s.isalpha())
 _CERT_WORDS = ("certif", "accredit", "approv", "qualif", "licen", "clearance", "iso", "gmp", "designat")
@@ -209,7 +211,7 @@ class MilestoneFinder:
                 for m in PRODUCT.finditer(text):
                     for org in self.actor(index, base + m.start())[:1]:
                         self.emit(org, "product_launch", None, None, index, self._date_near(text, m.end()))
-            if _DIGIT.search(text) or any(w in low for w in _NUMBER_WORD_LIST):
+            if _DIGIT.search(text) or not _NUMBER_WORD_SET.isdisjoint(_SPLIT_WORDS.split(low)):
                 self.quantities(index, text, base)
         return self.out
 
