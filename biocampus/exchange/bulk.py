@@ -31,6 +31,7 @@ import io
 import json
 import time
 import uuid
+from array import array
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -244,10 +245,9 @@ class BulkState:
     its rows (names are checked in the database, see `_name_collisions`)."""
 
     aliases: dict[str, int] = field(default_factory=dict)  # alias -> line (0: an organisation in the directory)
-    line_of_id: dict[int, int] = field(default_factory=dict)  # organisation id -> line, for rows with a parent
-    first_id: int | None = None
-    ids: list[int] = field(default_factory=list)  # the new organisations' ids, in chunks: array-like ranges
-    lines: list[int] = field(default_factory=list)
+    # The new organisations' ids, in the order written (increasing), and their lines: 16 bytes a row as arrays.
+    ids: array = field(default_factory=lambda: array("q"))
+    lines: array = field(default_factory=lambda: array("q"))
 
 
 class BulkImport:
