@@ -196,6 +196,11 @@ EMAIL_TIMEOUT = 20
 BIOCAMPUS_REPORTING_CURRENCY = os.environ.get("BIOCAMPUS_REPORTING_CURRENCY", "USD")
 # The public application form: at most this many applications from one address per hour.
 BIOCAMPUS_INTAKE_APPLICATIONS_PER_HOUR = int(os.environ.get("BIOCAMPUS_INTAKE_APPLICATIONS_PER_HOUR", 5))
+# Press releases: the largest file read, the batch size that goes to the background worker instead of
+# the request, and how long a run's page waits for a worker before it does the work itself.
+BIOCAMPUS_INGEST_MAX_BYTES = int(os.environ.get("BIOCAMPUS_INGEST_MAX_BYTES", 20 * 1024 * 1024))
+BIOCAMPUS_INGEST_BACKGROUND_THRESHOLD = int(os.environ.get("BIOCAMPUS_INGEST_BACKGROUND_THRESHOLD", 20))
+BIOCAMPUS_INGEST_WORKER_GRACE_SECONDS = int(os.environ.get("BIOCAMPUS_INGEST_WORKER_GRACE_SECONDS", 5))
 
 LOGGING = {
     "version": 1,
