@@ -199,3 +199,17 @@ def test_publication_date_from_the_dateline_only():
         == "2024-03-14"
     )
     assert extract("Greenacre Science Park grew on Friday, its fifth year.")["date"] is None
+
+
+def test_a_date_inside_the_first_sentence_is_not_the_publication_date():
+    text = "Headline about a lab opening\n\nHarbour University opened the Harbour Joint Lab on March 18, 2023.\n"
+    assert extract(text)["date"] is None
+    assert (
+        extract("Headline about a deal\n\nSEOUL, Korea, January 15, 2025 -- Daehan Medisys grew.")["date"]
+        == "2025-01-15"
+    )
+
+
+def test_a_headline_ending_on_a_legal_form_is_the_title():
+    text = "Harbour Campus welcomes Stellar Therapeutics, Inc.\n\nSINGAPORE, 2 February 2025 -- Harbour Campus grew.\n"
+    assert extract(text)["title"] == "Harbour Campus welcomes Stellar Therapeutics, Inc."

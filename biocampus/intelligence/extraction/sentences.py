@@ -163,7 +163,7 @@ def _headline(text: str, work: str) -> tuple[str | None, int]:
             words = line.split()
             if (
                 3 <= len(words) <= 30
-                and line[-1] not in '.:;,!?"”'
+                and (line[-1] not in '.:;,!?"”' or line.endswith((" Inc.", " Ltd.", " Co.", " Corp.", " LLC.")))
                 and nl >= 0
                 and len(line) < 250
                 and not DATE_FULL.match(line)
@@ -182,7 +182,9 @@ def _publication_date(work: str, body_start: int) -> str | None:
     # A dateline: the date in the first line of the body, before the first sentence's verb.
     first_line = head.split("\n", 1)[0]
     m = DATE_FULL.search(first_line[:160])
-    if m and m.group("y4") is None:
+    # A dateline's date ends the dateline ("CITY, 14 March 2024 /PRNewswire/ --", "2023-06-18" alone); a date
+    # inside the first sentence ("… opened … on March 18, 2023.") is the date of an act, not of publication.
+    if m and m.group("y4") is None and re.match(r"\s*(?:\(|/|-{1,2}|—|–|:|$)", first_line[m.end() :]):
         return date_of(m)
     m = re.search(r"(?:Updated|Published|Posted|Date)\s*:?\s*", work[:2000])
     if m:
