@@ -17,7 +17,12 @@ from .names import accept_in_lists, chunks_of, fold, group, split_known_conjunct
 from .relations import RelationFinder
 from .sentences import Sentence, read
 
-__all__ = ["extract", "empty_result"]
+__all__ = ["extract", "empty_result", "EXTRACTOR_NAME", "__version__"]
+
+# Recorded on every document it reads: raise the version when the rules change what they propose, so a
+# campus can tell which documents were read by an older extractor (and read them again).
+EXTRACTOR_NAME = "rules"
+__version__ = "1.0"
 
 
 def empty_result(title: str | None = None, source: str | None = None) -> dict:
