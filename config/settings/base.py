@@ -58,6 +58,10 @@ def database_from_env(default_sqlite_path: Path) -> dict:
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
             },
         }
+    if config["ENGINE"].endswith("postgresql") and os.environ.get("PGBOUNCER", "").lower() in ("1", "true", "yes"):
+        # Behind pgbouncer in transaction mode a named cursor's next fetch may reach another server
+        # connection ("cursor does not exist"): stream with client-side cursors instead.
+        config["DISABLE_SERVER_SIDE_CURSORS"] = True
     config.setdefault("TEST", {})
     return config
 

@@ -22,6 +22,8 @@ from biocampus.directory.services import links_to_organizations, organization_me
 from biocampus.events.choices import ParticipationRole
 from biocampus.events.models import Lead
 from biocampus.intake.models import Application, Decision
+from biocampus.intelligence import services as intelligence_services
+from biocampus.intelligence.models import FactKind, ProposedFact
 from biocampus.progress.models import FundingInvestment
 from biocampus.servicedesk.models import ServiceCentre, ServiceRequest
 from tests.factories import (
@@ -59,7 +61,17 @@ def _operations_links(campus, event, merge) -> dict:
     application = make(Application, campus=campus, reference="APP-MERGE-1", company_name="Teddy", stage="idea",
                        contact_name="Ana", contact_email="ana@example.org", summary="Assays", organization=merge)  # fmt: skip
     centre = make(ServiceCentre, campus=campus, name="Certification centre", operator=merge)
+    document = intelligence_services.ingest_text(
+        actor=None, text="Teddy Lab Co., Ltd. joined the campus.", title="News", campus=campus, extract=False
+    ).document
     return {
+        "proposed_fact": make(
+            ProposedFact,
+            document=document,
+            kind=FactKind.ORGANIZATION,
+            organization=merge,
+            payload={"name": merge.name},
+        ),  # fmt: skip
         "lead": make(Lead, event=event, organization=merge),
         "lead_taken": make(Lead, event=event, prospect_name="Prospect", taken_by=merge),
         "application": application,
