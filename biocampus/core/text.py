@@ -14,6 +14,8 @@ def clean_text(value: str) -> str:
     PostgreSQL cannot store NUL in text at all and SQLite would store it silently, so the rule is the
     same on both: refuse with a message rather than lose or smuggle characters.
     """
+    if value.isprintable():  # no control character at all: the common case, checked in C (bulk imports)
+        return unicodedata.normalize("NFC", value).strip()
     if "\x00" in value:
         raise ValidationError(_("Text may not contain NUL bytes (\\x00)."), code="nul")
     if any(unicodedata.category(ch) == "Cc" and ch not in _ALLOWED_CONTROL for ch in value):

@@ -25,7 +25,7 @@ def organization_search_text(organization: Organization, identifiers: list[str] 
     return "\n".join(fold(part) for part in parts if part)
 
 
-def _clean_aliases(aliases, *, name: str = "", name_zh: str = "") -> list[str]:
+def clean_aliases(aliases, *, name: str = "", name_zh: str = "") -> list[str]:
     if isinstance(aliases, str):
         aliases = aliases.splitlines()
     try:
@@ -42,8 +42,8 @@ def organization_create(
 ) -> Organization:
     require(actor, ADD, Organization)
     if attributes.get("steward") is None:
-        attributes["steward"] = _default_steward(actor)
-    attributes["aliases"] = _clean_aliases(
+        attributes["steward"] = default_steward(actor)
+    attributes["aliases"] = clean_aliases(
         attributes.get("aliases", []), name=name, name_zh=attributes.get("name_zh", "")
     )
     organization = Organization(name=name, kind=kind, **attributes)
@@ -55,7 +55,7 @@ def organization_create(
     return organization
 
 
-def _default_steward(actor):
+def default_steward(actor):
     """A record typed in by campus staff is looked after by their campus, so they can keep editing it."""
     from biocampus.accounts.permissions import access_for
     from biocampus.campuses.models import Campus
@@ -68,7 +68,7 @@ def _default_steward(actor):
 def organization_update(*, actor, organization: Organization, fields=None, reason: str = "", **changes):
     require(actor, CHANGE, organization)
     if "aliases" in changes:
-        changes["aliases"] = _clean_aliases(
+        changes["aliases"] = clean_aliases(
             changes["aliases"],
             name=changes.get("name", organization.name),
             name_zh=changes.get("name_zh", organization.name_zh),
@@ -360,7 +360,7 @@ def organization_merge(*, actor, keep: Organization, merge: Organization) -> Org
     elif keep.parent_id == merge.pk:
         changes["parent_id"] = None
     merged_names = [merge.name, merge.name_zh if "name_zh" not in changes else "", *merge.aliases]
-    aliases = _clean_aliases(
+    aliases = clean_aliases(
         [*keep.aliases, *merged_names], name=keep.name, name_zh=changes.get("name_zh", keep.name_zh)
     )
     if aliases != keep.aliases:

@@ -48,7 +48,7 @@ from biocampus.accounts.permissions import ADD, require
 from biocampus.core.choices import ProvenanceMethod
 from biocampus.core.services import provenance_create
 from biocampus.directory.models import Organization, OrganizationIdentifier
-from biocampus.directory.services import _clean_aliases, _default_steward, organization_search_text
+from biocampus.directory.services import clean_aliases, default_steward, organization_search_text
 
 from . import formats
 from .columns import CellError
@@ -289,7 +289,7 @@ class BulkImport:
             elif not (not isinstance(value, list) and value == column.codec.empty):
                 attributes[column.attribute] = value
         try:
-            attributes["aliases"] = _clean_aliases(
+            attributes["aliases"] = clean_aliases(
                 attributes.get("aliases", []), name=attributes["name"], name_zh=attributes.get("name_zh", "")
             )
         except ValidationError as error:
@@ -336,7 +336,7 @@ class BulkImport:
         )
         self.now = timezone.now()
         self.user_id = self.actor.pk if getattr(self.actor, "is_authenticated", False) else None
-        self.default_steward = _default_steward(self.actor)
+        self.default_steward = default_steward(self.actor)
         for aliases in Organization.objects.exclude(aliases=[]).values_list("aliases", flat=True).iterator():
             for alias in aliases or ():
                 self.state.aliases.setdefault(alias, 0)
