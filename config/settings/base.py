@@ -202,6 +202,8 @@ BIOCAMPUS_REPORTING_CURRENCY = os.environ.get("BIOCAMPUS_REPORTING_CURRENCY", "U
 BIOCAMPUS_INTAKE_APPLICATIONS_PER_HOUR = int(os.environ.get("BIOCAMPUS_INTAKE_APPLICATIONS_PER_HOUR", 5))
 # Press releases: the largest file read, the batch size that goes to the background worker instead of
 # the request, and how long a run's page waits for a worker before it does the work itself.
+# Organisation files with more rows than this are imported by the bulk path (docs/import-export.md).
+BIOCAMPUS_BULK_IMPORT_ROWS = int(os.environ.get("BIOCAMPUS_BULK_IMPORT_ROWS", 100_000))
 BIOCAMPUS_INGEST_MAX_BYTES = int(os.environ.get("BIOCAMPUS_INGEST_MAX_BYTES", 20 * 1024 * 1024))
 BIOCAMPUS_INGEST_BACKGROUND_THRESHOLD = int(os.environ.get("BIOCAMPUS_INGEST_BACKGROUND_THRESHOLD", 20))
 BIOCAMPUS_INGEST_WORKER_GRACE_SECONDS = int(os.environ.get("BIOCAMPUS_INGEST_WORKER_GRACE_SECONDS", 5))
