@@ -8,8 +8,8 @@ BIN := $(VENV)/bin
 PGBIN := /usr/lib/postgresql/15/bin
 
 # One stamp for the whole install: pip runs again only when pyproject.toml changes, so a second
-# `make run` starts in seconds. It installs the test extras too, so `make run` then `make test`
-# does not need a second stamp that could disagree with the first.
+# `make run` starts in seconds. It installs the test and bench extras too, so `make run`, `make test` and
+# `make bench` share one stamp that cannot disagree with itself (the bench smoke test runs the peers).
 STAMP := $(VENV)/.installed
 
 # The system packages come from Debian (playwright cannot download its own browser here).
@@ -66,7 +66,7 @@ clean:
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --disable-pip-version-check -e '.[test]'
+	$(BIN)/pip install --disable-pip-version-check -e '.[test,bench]'
 	touch $@
 
 $(CHROMIUM):
@@ -83,22 +83,16 @@ $(CJK_FONT):
 # Measurements, not tests: nothing fails on a slow number; see docs/benchmarks.md.
 BENCH_ORGS ?= 10000
 BENCH_FLAGS ?= --write docs/benchmarks.md
-BENCH_STAMP := $(VENV)/.installed-bench
 WRK := /usr/bin/wrk
 
 .PHONY: bench bench-pg
 
-bench: $(BENCH_STAMP) $(WRK)
+bench: $(STAMP) $(WRK)
 	$(BIN)/python -m bench.run --orgs $(BENCH_ORGS) $(BENCH_FLAGS)
 
 # P1, P3 and P4 again on a throwaway PostgreSQL, the same data generated into it.
-bench-pg: $(BENCH_STAMP) $(WRK) $(INITDB)
+bench-pg: $(STAMP) $(WRK) $(INITDB)
 	scripts/with-postgres.sh $(BIN)/python -m bench.run --orgs $(BENCH_ORGS) --database postgres $(BENCH_FLAGS)
-
-# The peers (Datasette, django-import-export) are the `bench` extra: only `make bench` needs them.
-$(BENCH_STAMP): $(STAMP) pyproject.toml
-	$(BIN)/pip install --disable-pip-version-check -e '.[test,bench]'
-	touch $@
 
 $(WRK):
 	$(call apt_install,wrk)
