@@ -832,15 +832,18 @@ def group(chunks: list[Chunk], work: str, local_places: dict[str, str]) -> list[
             del orgs[key]
         order = order[:MAX_ORGANISATIONS]
     tokens_of = {key: _name_tokens(orgs[key].name) for key in order}
+    token_sets = {key: frozenset(tokens) for key, tokens in tokens_of.items()}
     for key in order:
         if key in acronym_of and acronym_of[key] != key:
             merged[key] = acronym_of[key]
             continue
         mine = tokens_of[key]
+        mine_set = token_sets[key]
+        upper = orgs[key].name.isupper()
         for other in order:
-            if other == key or other in merged or len(tokens_of[other]) <= len(mine) and not orgs[key].name.isupper():
+            if other == key or other in merged or len(tokens_of[other]) <= len(mine) and not upper:
                 continue
-            if not (set(mine) <= set(tokens_of[other])) and not orgs[key].name.isupper():
+            if not upper and not (mine_set <= token_sets[other]):
                 continue
             if is_short_form(orgs[key].name, orgs[other].name) and not _distinct_unit(orgs[key], orgs[other]):
                 merged[key] = other
