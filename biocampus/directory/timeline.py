@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from django.db.models import F, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -39,17 +40,57 @@ class TimelineItem:
         return str(KIND_LABELS.get(self.kind, self.kind))
 
 
-def organization_timeline(user, organization) -> list[TimelineItem]:
-    from biocampus.agreements.models import Agreement
+# Each kind that can grow without bound (a hub organisation has thousands of agreements) shows only its
+# newest SHOWN_PER_KIND records; the page says how many more there are and links to where they are listed.
+# This also keeps every prefetch small: an IN (...) over thousands of ids fails on SQLite
+# ("Expression tree is too large") and is slow everywhere.
+SHOWN_PER_KIND = 50
+
+
+@dataclass
+class MoreOfKind:
+    kind: str
+    count: int
+    url: str = ""
+
+    @property
+    def kind_label(self) -> str:
+        return str(KIND_LABELS.get(self.kind, self.kind))
+
+
+class Timeline(list):
+    """The timeline's items, newest first, and `more`: per kind, how many older records were left out."""
+
+    def __init__(self, items=(), more=()):
+        super().__init__(items)
+        self.more: list[MoreOfKind] = list(more)
+
+
+def _newest(queryset, *ordering):
+    """The first SHOWN_PER_KIND records of `queryset` in `ordering`, and how many were left out."""
+    shown = list(queryset.order_by(*ordering)[:SHOWN_PER_KIND])
+    left_out = queryset.count() - len(shown) if len(shown) == SHOWN_PER_KIND else 0
+    return shown, left_out
+
+
+def organization_timeline(user, organization) -> Timeline:
+    from biocampus.agreements.models import Agreement, AgreementParty
     from biocampus.campuses.models import Residency
-    from biocampus.events.models import Event
+    from biocampus.events.models import Event, Participation, Showcase
     from biocampus.progress.currency import conversions_of
     from biocampus.progress.models import FundingRound, Milestone
 
     items: list[TimelineItem] = []
-    residencies = visible(Residency.objects.filter(organization=organization), user).select_related(
-        "campus__organization", "signed_at"
+    more: list[MoreOfKind] = []
+    residencies, left_out = _newest(
+        visible(Residency.objects.filter(organization=organization), user).select_related(
+            "campus__organization", "signed_at"
+        ),
+        F("applied_on").desc(nulls_last=True),
+        "-pk",
     )
+    if left_out:
+        more.append(MoreOfKind("residency", left_out))
     for residency in residencies:
         for date_field, label in (
             ("applied_on", _("Applied to %(campus)s")),
@@ -65,8 +106,23 @@ def organization_timeline(user, organization) -> list[TimelineItem]:
                         date, "residency", label % {"campus": residency.campus}, detail, residency.get_absolute_url()
                     )
                 )
-    agreements = visible(Agreement.objects.filter(parties__organization=organization), user).select_related("signed_at")
-    for agreement in agreements.prefetch_related("parties__organization").distinct():
+    # pk__in a subquery rather than a join: no duplicate rows, so no DISTINCT over the whole set.
+    agreements, left_out = _newest(
+        visible(
+            Agreement.objects.filter(
+                pk__in=AgreementParty.objects.filter(organization=organization).values("agreement")
+            ),
+            user,
+        )
+        .select_related("signed_at")
+        .prefetch_related(Prefetch("parties", queryset=AgreementParty.objects.select_related("organization"))),
+        F("signed_on").desc(nulls_last=True),
+        "-pk",
+    )
+    if left_out:
+        url = reverse("agreements:agreement_list") + f"?organization={organization.public_id}"
+        more.append(MoreOfKind("agreement", left_out, url))
+    for agreement in agreements:
         others = ", ".join(p.organization.name for p in agreement.parties.all() if p.organization_id != organization.pk)
         items.append(
             TimelineItem(
@@ -77,17 +133,35 @@ def organization_timeline(user, organization) -> list[TimelineItem]:
                 agreement.get_absolute_url(),
             )
         )
-    events = visible(Event.objects.all(), user).filter(participations__organization=organization) | visible(
-        Event.objects.all(), user
-    ).filter(showcases__organization=organization)
-    for event in events.distinct().prefetch_related("showcases", "participations"):
+    events, left_out = _newest(
+        visible(Event.objects.all(), user)
+        .filter(
+            Q(pk__in=Participation.objects.filter(organization=organization).values("event"))
+            | Q(pk__in=Showcase.objects.filter(organization=organization).values("event"))
+        )
+        .prefetch_related(
+            Prefetch("showcases", queryset=Showcase.objects.filter(organization=organization)),
+            Prefetch("participations", queryset=Participation.objects.filter(organization=organization)),
+        ),
+        F("starts_on").desc(nulls_last=True),
+        "-pk",
+    )
+    if left_out:
+        more.append(MoreOfKind("event", left_out))
+    for event in events:
         shown = [s.offering for s in event.showcases.all() if s.organization_id == organization.pk]
         roles = sorted(
             {p.get_role_display() for p in event.participations.all() if p.organization_id == organization.pk}
         )
         detail = "; ".join(filter(None, [", ".join(roles), _("showed: %s") % ", ".join(shown) if shown else ""]))
         items.append(TimelineItem(event.starts_on, "event", str(event.name), detail, event.get_absolute_url()))
-    milestones = visible(Milestone.objects.filter(organization=organization), user).prefetch_related("evidence")
+    milestones, left_out = _newest(
+        visible(Milestone.objects.filter(organization=organization), user).prefetch_related("evidence"),
+        F("occurred_on").desc(nulls_last=True),
+        "-pk",
+    )
+    if left_out:
+        more.append(MoreOfKind("milestone", left_out))
     for milestone in milestones:
         value = f"{milestone.value:,.0f} {milestone.unit}" if milestone.value is not None else ""
         items.append(
@@ -104,7 +178,13 @@ def organization_timeline(user, organization) -> list[TimelineItem]:
     rounds = visible(FundingRound.objects.filter(recipient=organization), user) | visible(
         FundingRound.objects.filter(investments__investor=organization), user
     )
-    rounds = list(rounds.distinct().select_related("recipient").prefetch_related("investments__investor"))
+    rounds, left_out = _newest(
+        rounds.distinct().select_related("recipient").prefetch_related("investments__investor"),
+        F("announced_on").desc(nulls_last=True),
+        "-pk",
+    )
+    if left_out:
+        more.append(MoreOfKind("funding", left_out))
     conversions = conversions_of(rounds)
     for funding_round in rounds:
         investors = [
@@ -138,7 +218,7 @@ def organization_timeline(user, organization) -> list[TimelineItem]:
         )
     # Dated items newest first, then those whose date the sources do not give.
     items.sort(key=lambda item: (item.date is not None, item.date or datetime.date.min), reverse=True)
-    return items
+    return Timeline(items, more)
 
 
 def _evidence_link(milestone, evidence) -> tuple[str, str, str]:
