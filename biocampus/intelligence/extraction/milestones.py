@@ -110,7 +110,6 @@ _NUMBER_WORD_LIST = tuple(w for w in NUMBER_WORDS if " " not in w)
 _MONEY_WORDS = tuple(w.lower() for w in CURRENCY_WORDS) + tuple(s.lower() for s in CURRENCY_SYMBOLS if s.isalpha())
 _CERT_WORDS = ("certif", "accredit", "approv", "qualif", "licen", "clearance", "iso", "gmp", "designat")
 # Plain substring gates, each the same test as `any(w in low for w in words)`, in one C scan.
-_MONEY_WORDS_GATE = re.compile("|".join(re.escape(w) for w in sorted(_MONEY_WORDS, key=len, reverse=True)))
 _CERT_WORDS_GATE = re.compile("|".join(_CERT_WORDS))
 _OPEN_WORDS = re.compile("open|inaugur|unveil|launch|operation|commission")
 _PRODUCT_WORDS = re.compile("launch|introduc|unveil|releas|rolled")
@@ -270,7 +269,7 @@ class MilestoneFinder:
     def quantities(self, index: int, text: str, base: int) -> None:
         money_spans = []
         low = text.lower()
-        has_money = bool(_MONEY_SIGN.search(text) or _MONEY_WORDS_GATE.search(low))
+        has_money = bool(_MONEY_SIGN.search(text)) or any(w in low for w in _MONEY_WORDS)
         for m in MONEY.finditer(text) if has_money else ():
             n, mul = (m.group("n1"), m.group("m1")) if m.group("sym") else (m.group("n2"), m.group("m2"))
             sym = m.group("sym")

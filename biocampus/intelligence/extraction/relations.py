@@ -90,6 +90,7 @@ INVESTS = re.compile(
 )
 GRANT = re.compile(r"\b(?:awarded|awards|granted|grants|gave|gives|provided|provides)\b", re.I)
 JOIN = re.compile(
+    r"(?=[jsadmrwbileo])"  # the first letters of the alternatives: a cheap test at each position
     r"\b(?:joined|joins|join|joining|(?:signed|agreed|decided)(?: up)? to (?:settle|move|locate|be based)(?: in| into| at)?|"
     r"settled in|settles in|settle in|moved? (?:[\w-]+ ){0,4}(?:into|to)|moving (?:[\w-]+ ){0,4}(?:into|to)|"
     r"relocat\w+ (?:[\w-]+ ){0,4}(?:to|into)|start(?:ed|s)? operations (?:in|at)|(?:was|were|been|be) admitted (?:to|into)|"
@@ -101,12 +102,14 @@ JOIN = re.compile(
     re.I,
 )
 RESIDENT_LIST = re.compile(
+    r"(?=[rntpcs])"  # the first letters of the alternatives: a cheap test at each position
     r"\b(?:resident (?:companies|firms|start-?ups|organi[sz]ations|teams)|(?:new )?residents|tenants|newcomers|"
     r"new members|portfolio companies|cohort|(?:new )?companies|start-?ups)\b(?:[^.;]|\.(?=\d)){0,120}?"
     r"(?P<intro>\b(?:including|include|includes|included|are|were|such as|namely)\b|:)",
     re.I,
 )
 WELCOME = re.compile(
+    r"(?=[wsab])"  # the first letters of the alternatives: a cheap test at each position
     r"\b(?:welcom(?:e|es|ed|ing)|signed up|admitted|attracted|brought in)\b(?:[^.;]|\.(?=\d)){0,140}?"
     r"(?P<intro>\b(?:including|such as|namely)\b|:)",
     re.I,
@@ -238,7 +241,6 @@ def _gate(words) -> re.Pattern:
 
 
 _JOIN_GATE = _gate(_JOIN_WORDS)
-_RELATION_GATE = _gate(_RELATION_WORDS)
 _PARTNER_GATE = _gate(_PARTNER_WORDS)
 _TYPE_GATES = {kind: _gate(words) for kind, words in _TYPE_WORDS.items()}
 
@@ -404,7 +406,7 @@ class RelationFinder:
             low = text.lower()
             if _JOIN_GATE.search(low):
                 self.joined(index, text, base)
-            if not _RELATION_GATE.search(low):
+            if not any(word in low for word in _RELATION_WORDS):
                 continue
             if len(mentions) < 2 and not re.search(r"\b(?:both parties|the two parties|the parties)\b", text):
                 continue
