@@ -13,8 +13,8 @@ from decimal import Decimal
 from functools import cached_property
 from urllib.parse import urlencode
 
-from django.db.models import Count, F, Q, Sum
-from django.db.models.functions import Coalesce, ExtractYear, TruncMonth
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum, Window
+from django.db.models.functions import Coalesce, ExtractYear, RowNumber, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -151,11 +151,16 @@ def _observations_of(target) -> list:
 
 def target_start(target, observations: Iterable) -> datetime.date:
     """Where the expected line starts: the start date, else the first observation, else the record date."""
+    dates = [observation.observed_on for observation in observations] if not target.starts_on else []
+    return target_start_from(target, min(dates) if dates else None)
+
+
+def target_start_from(target, first_observed_on: datetime.date | None) -> datetime.date:
+    """target_start, given the date of the target's first observation (None without any)."""
     if target.starts_on:
         return target.starts_on
-    dates = [observation.observed_on for observation in observations]
-    if dates:
-        return min(dates)
+    if first_observed_on is not None:
+        return first_observed_on
     return timezone.localtime(target.created_at).date() if target.created_at else timezone.localdate()
 
 
@@ -171,15 +176,33 @@ def expected_fraction(starts_on: datetime.date, due_on: datetime.date, as_of: da
 def target_progress(target, *, as_of: datetime.date | None = None, observations=None) -> TargetProgress:
     """Where `target` stands on `as_of` (today when not given). `observations` may be passed in by
     targets_progress(); otherwise the prefetched ones are used, or one query is made."""
-    from biocampus.progress.choices import TargetStatus
-
     as_of = as_of or timezone.localdate()
     observations = _observations_of(target) if observations is None else list(observations)
-    starts_on = target_start(target, observations)
     known = sorted((o for o in observations if o.observed_on <= as_of), key=lambda o: o.observed_on)
     latest = known[-1] if known else None
+    return progress_from_latest(
+        target,
+        as_of=as_of,
+        latest_value=latest.value if latest is not None else None,
+        latest_on=latest.observed_on if latest is not None else None,
+        starts_on=target_start(target, observations),
+    )
+
+
+def progress_from_latest(
+    target,
+    *,
+    as_of: datetime.date,
+    latest_value: Decimal | None,
+    latest_on: datetime.date | None,
+    starts_on: datetime.date,
+) -> TargetProgress:
+    """target_progress from what it needs of the observations: the latest one on or before `as_of` (value
+    and date, None without one) and where the expected line starts (target_start)."""
+    from biocampus.progress.choices import TargetStatus
+
     span = target.goal - target.baseline  # never 0: a constraint refuses goal == baseline
-    fraction = (latest.value - target.baseline) / span if latest is not None else None
+    fraction = (latest_value - target.baseline) / span if latest_value is not None else None
     expected = expected_fraction(starts_on, target.due_on, as_of)
     if fraction is not None and fraction >= 1:
         status = TargetStatus.ACHIEVED
@@ -194,8 +217,8 @@ def target_progress(target, *, as_of: datetime.date | None = None, observations=
     return TargetProgress(
         as_of=as_of,
         status=status.value,
-        latest_value=latest.value if latest is not None else None,
-        latest_on=latest.observed_on if latest is not None else None,
+        latest_value=latest_value,
+        latest_on=latest_on,
         fraction=fraction.quantize(Decimal("0.0001")) if fraction is not None else None,
         expected_value=(target.baseline + span * expected).quantize(_CENT),
         expected_fraction=expected.quantize(Decimal("0.0001")),
@@ -895,33 +918,43 @@ def funding_raised(scope: KpiScope) -> Kpi:
 
 def programme_targets_progress(scope: KpiScope):
     """The targets of the campus's programmes that run in the period (due on or after its start, started by
-    its end), each with its progress on the period's end (target_progress): (target, progress) pairs."""
-    from biocampus.progress.models import Target
+    its end), each with its progress on the period's end (target_progress): (target, progress) pairs. One
+    query: each target comes with its latest observation by the period's end and its first observation
+    (subqueries), so no observation row is loaded (a target has one observation a day at most, the
+    observation_one_per_day constraint: the latest is unambiguous). With as_of, only the observations
+    recorded by then count."""
+    from biocampus.progress.models import Observation, Target
 
     targets = scope.in_field(scope.records(Target, historical=False), "organization", "programme__organizations")
+    observations = Observation.objects.filter(target_id=OuterRef("pk"))
+    if scope.as_of_moment is not None:
+        observations = observations.filter(created_at__lte=scope.as_of_moment)
+    latest = observations.filter(observed_on__lte=scope.end).order_by("-observed_on")
     targets = (
         targets.filter(programme__isnull=False, due_on__gte=scope.start)
         .exclude(starts_on__gt=scope.end)
         .select_related("programme")
+        .annotate(
+            latest_value=Subquery(latest.values("value")[:1]),
+            latest_on=Subquery(latest.values("observed_on")[:1]),
+            first_observed_on=Subquery(observations.order_by("observed_on").values("observed_on")[:1]),
+        )
         .distinct()
         .order_by("programme__name", "metric", "pk")
     )
-    targets = list(targets)
-    progress = _targets_progress_recorded_by(targets, as_of=scope.end, recorded_by=scope.as_of_moment)
-    return [(target, progress[target.pk]) for target in targets]
-
-
-def _targets_progress_recorded_by(targets, *, as_of, recorded_by):
-    """targets_progress, with only the observations recorded by `recorded_by` when given (one query)."""
-    if recorded_by is None:
-        return targets_progress(targets, as_of=as_of)
-    from biocampus.progress.models import Observation
-
-    fetched: dict[int, list] = {}
-    observations = Observation.objects.filter(target_id__in=[t.pk for t in targets], created_at__lte=recorded_by)
-    for observation in observations.only("target_id", "observed_on", "value"):
-        fetched.setdefault(observation.target_id, []).append(observation)
-    return {t.pk: target_progress(t, as_of=as_of, observations=fetched.get(t.pk, [])) for t in targets}
+    return [
+        (
+            target,
+            progress_from_latest(
+                target,
+                as_of=scope.end,
+                latest_value=target.latest_value,
+                latest_on=target.latest_on,
+                starts_on=target_start_from(target, target.first_observed_on),
+            ),
+        )
+        for target in targets
+    ]
 
 
 def programme_progress_kpi(scope: KpiScope) -> Kpi:
@@ -1008,13 +1041,20 @@ def service_requests_answered_in_time(scope: KpiScope) -> Kpi:
 # --- milestones ----------------------------------------------------------------------------------------------
 
 
+# The most records a KPI lists one by one (the milestones' figures, the market reach): the dashboard and
+# the API show the leading ones, not the whole register (the milestones list pages hold every one; the
+# annual report lists the year's milestones with its own query).
+LISTED_RECORDS = 100
+
+
 def milestones(scope: KpiScope) -> Kpi:
     """Milestones: the campus's milestones dated in the period (occurred_on, else the first day of their
     event, within [start, end]). Honours as_of. Breakdowns: by_kind (linking to the milestones list filtered
-    by kind); values: the milestones of the period that carry a value (title, value, unit), then each
-    organisation's market reach as it stands at the period's end — its largest market_reach value dated on
-    or before the end, or undated (a reach is a standing figure: undated means "as it stands");
-    market_reach: those reach figures alone, the largest first."""
+    by kind); values: the milestones of the period that carry a value (title, value, unit; the first
+    LISTED_RECORDS by date), then each organisation's market reach as it stands at the period's end — its
+    largest market_reach value dated on or before the end, or undated (a reach is a standing figure:
+    undated means "as it stands"); market_reach: those reach figures alone, the largest first (the first
+    LISTED_RECORDS). Counted in the database: a few queries whatever the number of milestones."""
     from biocampus.progress.choices import MilestoneKind
     from biocampus.progress.models import Milestone
 
@@ -1022,45 +1062,33 @@ def milestones(scope: KpiScope) -> Kpi:
         dated_on=Coalesce("occurred_on", "event__starts_on")
     )
     in_period = rows.filter(dated_on__gte=scope.start, dated_on__lte=scope.end)
-    dated = list(in_period.values_list("public_id", "kind", "title", "value", "unit", "organization__name"))
+    counts = dict(in_period.values("kind").annotate(n=Count("id")).values_list("kind", "n"))
     labels = dict(MilestoneKind.choices)
     by_kind = [
         Bucket(kind, str(labels.get(kind, kind)), n, _url("progress:milestone_list", **_list_filters(scope), kind=kind))
-        for kind, n in _tally(kind for _i, kind, *_rest in dated).items()
+        for kind, n in counts.items()
     ]
-    reach_rows = (
-        rows.filter(kind=MilestoneKind.MARKET_REACH, value__isnull=False)
-        .filter(Q(dated_on__lte=scope.end) | Q(dated_on__isnull=True))
-        .values_list("public_id", "organization_id", "title", "value", "unit", "organization__name")
-    )
-    largest: dict[int, tuple] = {}
-    for row in reach_rows:
-        if row[1] not in largest or row[3] > largest[row[1]][3]:
-            largest[row[1]] = row
-    reach_url = _url("progress:milestone_list", kind=MilestoneKind.MARKET_REACH.value)
-    market_reach = sorted(
-        (
-            Bucket(str(pk), f"{org}: {title} ({unit})" if unit else f"{org}: {title}", value, reach_url)
-            for pk, _o, title, value, unit, org in largest.values()
-        ),
-        key=lambda bucket: -bucket.value,
+    figures = (
+        in_period.filter(value__isnull=False)
+        .exclude(kind=MilestoneKind.MARKET_REACH)
+        .order_by("dated_on", "id")
+        .values_list("public_id", "kind", "title", "value", "unit", "organization__name")[:LISTED_RECORDS]
     )
     valued = [
-        Bucket(
-            str(pk),
-            f"{org}: {title} ({unit})" if unit else f"{org}: {title}",
-            value,
-            _url("progress:milestone_list", kind=kind),
-        )
-        for pk, kind, title, value, unit, org in dated
-        if value is not None and kind != MilestoneKind.MARKET_REACH
+        Bucket(str(pk), _figure_label(org, title, unit), value, _url("progress:milestone_list", kind=kind))
+        for pk, kind, title, value, unit, org in figures
+    ]
+    reach_url = _url("progress:milestone_list", kind=MilestoneKind.MARKET_REACH.value)
+    market_reach = [
+        Bucket(str(pk), _figure_label(org, title, unit), value, reach_url)
+        for pk, title, value, unit, org in _largest_reach(rows, scope)
     ]
     url = _url("progress:milestone_list", **_list_filters(scope))
     return Kpi(
         "milestones",
         "",
         "",
-        len(dated),
+        sum(counts.values()),
         unit=str(_("milestones")),
         url=url,
         breakdowns={
@@ -1069,6 +1097,35 @@ def milestones(scope: KpiScope) -> Kpi:
             "market_reach": market_reach,
         },
     )
+
+
+def _figure_label(organization: str, title: str, unit: str) -> str:
+    return f"{organization}: {title} ({unit})" if unit else f"{organization}: {title}"
+
+
+def _largest_reach(rows, scope: KpiScope) -> list[tuple]:
+    """Each organisation's largest market reach dated by the period's end or undated (the first such row
+    when two are as large), the largest first, at most LISTED_RECORDS: (public_id, title, value, unit,
+    organisation name) rows."""
+    from biocampus.progress.choices import MilestoneKind
+
+    reach = rows.filter(kind=MilestoneKind.MARKET_REACH, value__isnull=False).filter(
+        Q(dated_on__lte=scope.end) | Q(dated_on__isnull=True)
+    )
+    columns = ("public_id", "title", "value", "unit", "organization__name")
+    if scope.as_of is None:
+        # One row per organisation, ranked in the database (a window over the reach rows).
+        ranked = reach.annotate(
+            rank=Window(RowNumber(), partition_by=[F("organization_id")], order_by=[F("value").desc(), F("id").asc()])
+        )
+        return list(ranked.filter(rank=1).order_by("-value", "id").values_list(*columns)[:LISTED_RECORDS])
+    # As of a day: the change history's rows, ranked here (the market-reach rows only).
+    largest: dict[int, tuple] = {}
+    for row in reach.order_by("id").values_list("organization_id", "id", *columns):
+        if row[0] not in largest or row[4] > largest[row[0]][4]:
+            largest[row[0]] = row
+    ordered = sorted(largest.values(), key=lambda row: (-row[4], row[1]))
+    return [row[2:] for row in ordered[:LISTED_RECORDS]]
 
 
 # --- showcases -----------------------------------------------------------------------------------------------
