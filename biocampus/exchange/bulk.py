@@ -43,6 +43,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from biocampus.accounts.permissions import ADD, require
 from biocampus.core.choices import ProvenanceMethod
@@ -678,7 +679,7 @@ class BulkImport:
                     break
 
 
-UPDATE_HINT = "The bulk import only creates organisations: import this row without --bulk to update one."
+UPDATE_HINT = gettext_noop("The bulk import only creates organisations: import this row without --bulk to update one.")
 
 
 def _blank(value) -> bool:
