@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from .context import Context
+from .gate import gated
 from .lexicon import CURRENCY_SYMBOLS, CURRENCY_WORDS, MULTIPLIERS, NUMBER_WORDS
 from .sentences import DATE_FULL, date_of
 
@@ -15,7 +16,7 @@ _NUM = rf"(?:\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|{_NUMWORD})"
 _MUL = r"(?:thousand|million|billion|trillion|bn|mn|mln|m|k|b|tn)"
 _SYMBOLS = "|".join(sorted((re.escape(s) for s in CURRENCY_SYMBOLS), key=len, reverse=True))
 _CURWORDS = "|".join(sorted((re.escape(w) for w in CURRENCY_WORDS), key=len, reverse=True))
-MONEY = re.compile(
+MONEY = gated(
     rf"(?P<sym>{_SYMBOLS})\s?(?P<n1>{_NUM})\s?(?P<m1>{_MUL})?\b"
     rf"|\b(?P<n2>{_NUM})\s?(?P<m2>{_MUL})?\s+(?P<word>{_CURWORDS}|USD|GBP|EUR|RMB|CNY|SEK|SGD|HKD|JPY|KRW|CHF)\b",
     re.I,
@@ -28,36 +29,36 @@ _UNITS = (
     r"teams|ventures|innovators|entrepreneurs|exhibitors|visitors|participants|agreements|deals|programmes|"
     r"programs|talents|experts|investors|universities|schools|students|trials|drugs|devices"
 )
-_NUMBER_START = re.compile(rf"\b(?:\d|(?:{_NUMWORD})\b)", re.I)
-COUNT = re.compile(
+_NUMBER_START = gated(rf"\b(?:\d|(?:{_NUMWORD})\b)", re.I)
+COUNT = gated(
     rf"(?P<n>{_NUM})(?:\s?(?P<m>thousand|million|billion))?[\s-]+(?P<adj>(?:(?!and\b|or\b|of\b|in\b|to\b|from\b|at\b)"
     rf"[a-z][\w-]*\s+){{0,3}}?)(?P<unit>{_UNITS})\b",
     re.I,
 )
-_QUAL_BEFORE = re.compile(r"(?:\$|£|€|¥|#|No\.|Building|Phase|Series|Room|Hall|Floor|Level|version)\s*$", re.I)
+_QUAL_BEFORE = gated(r"(?:\$|£|€|¥|#|No\.|Building|Phase|Series|Room|Hall|Floor|Level|version)\s*$", re.I)
 
-OPEN_ACTIVE = re.compile(
+OPEN_ACTIVE = gated(
     r"\b(?:opened|inaugurated|unveiled|launched|officially opened|officially launched|put into (?:full )?operation|"
     r"commissioned)\s+(?:its|their|the|a|an|a new|its new|the new)\s+(?P<obj>(?:[\w&@·'’-]+\s+){0,6}?)"
     r"(?P<noun>headquarters|HQ|campus|park|cent(?:re|er)|office|site|hub|incubator|accelerator|building|facility|"
     r"base|plant|lab|laboratory|laboratories|institute|station|workstation|clinic|branch)\b",
     re.I,
 )
-OPEN_PASSIVE = re.compile(
+OPEN_PASSIVE = gated(
     r"\b(?:was|were|has been|have been|is|are)\s+(?:also\s+|officially\s+|formally\s+|now\s+)?(?:opened|unveiled|"
     r"inaugurated|launched|put into (?:full )?operation|commissioned)\b|\b(?:opened|launched) (?:its doors|for business)\b|"
     r"\b(?:held its|held an|hosted its) (?:grand )?opening ceremony\b|\b(?:announced|declared|became|was) fully "
     r"operational\b|\bofficially opened\b(?! \w)",
     re.I,
 )
-OPEN_INTRANSITIVE = re.compile(
+OPEN_INTRANSITIVE = gated(
     r"\b(?:opened|was opened|was launched|launched|was inaugurated)\s+(?:in|on)\s+"
     r"(?:(?:January|February|March|April|May|June|July|August|September|October|November|"
     r"December)\s+)?(?:\d{1,2},?\s+)?(?:19|20)\d\d\b",
     re.I,
 )
-INAUGURATION_OF = re.compile(r"\b(?:inauguration|opening|unveiling|launch) of (?:the )?", re.I)
-CERTIFICATION = re.compile(
+INAUGURATION_OF = gated(r"\b(?:inauguration|opening|unveiling|launch) of (?:the )?", re.I)
+CERTIFICATION = gated(
     r"\b(?:became|becomes|become|was certified|is certified)\s+(?:an?\s+|the\s+)?(?:\w+\s+)?(?:qualified|certified|"
     r"accredited|licensed|approved|designated)\b|\b(?:obtained|received|won|secured|gained|achieved|was granted|"
     r"were granted|earned|passed|awarded)\b[^.;]{0,60}?\b(?:certification|certificate|accreditation|approval|"
@@ -65,59 +66,57 @@ CERTIFICATION = re.compile(
     r"(?:as|to|under|by)\b|\b(?:FDA|NMPA|EMA|MHRA|CFDA|PMDA) (?:approval|clearance)\b",
     re.I,
 )
-PRODUCT = re.compile(
+PRODUCT = gated(
     r"\b(?:launched|launches|introduced|unveiled|released|rolled out)\s+(?:its|their|the|a|an)\s+(?:first\s+|new\s+|latest\s+)?"
     r"(?:[\w-]+\s+){0,4}?(?:product|platform|app|application|device|kit|test|drug|therapy|solution|system|assay|"
     r"software|tool|vaccine|service|range|line)\b",
     re.I,
 )
-FUTURE = re.compile(
+FUTURE = gated(
     r"\b(?:will|aims? to|aiming to|target(?:s|ing|ed)?|plans? to|planning to|expected to|expects to|goal|intends? to|"
     r"seeks? to|by (?:the end of )?20\d\d|within (?:the next )?\w+ years|in the coming|over the next|to create|to hire|"
     r"to screen|to incubate|to attract|to train|to reach|to advance|to serve|to cultivate|to achieve|projected|"
     r"is set to|are set to|in the next)\b",
     re.I,
 )
-FUNDING_CUE = re.compile(
+FUNDING_CUE = gated(
     r"\b(?:raised|raise|raises|raising|secured|secures|received|receives|closed|closes|won|landed|awarded|grant|"
     r"financing|funding|Series [A-E]\b|seed round|seed financing|round)\b",
     re.I,
 )
-MARKET_CUE = re.compile(
+MARKET_CUE = gated(
     r"\b(?:extended|extends|rolled out|deployed|used (?:in|by)|reach(?:ed|es)?|covers|covering|"
     r"serves|serving|available (?:in|at)|installed (?:in|at)|adopted by|in use (?:in|at))\b",
     re.I,
 )
-OTHER_CUE = re.compile(
+OTHER_CUE = gated(
     r"\b(?:signed|signs|admitted|attracted|attracts|welcomed|welcomes|joined|join|introduced|"
     r"brought in|signed up|housed|incubated|lease|leases|leased|occupy|occupies|gathered|"
     r"has signed|have joined|settled|moved|create|created|creating|helped)\b",
     re.I,
 )
-BACKGROUND = re.compile(
+BACKGROUND = gated(
     r"\b(?:home to|houses|employing|employs|can accommodate|capacity|accommodate|revenue|"
     r"revenues|sales of|turnover|founded in|since (?:its|it)|output value (?:reached|of|was|hit))\b",
     re.I,
 )
-CAPEX = re.compile(r"\b(?:investment of|invest(?:s|ed|ing)?|worth|valued at|total investment|for|fund|deal)\b", re.I)
-_RAISE_VERB = re.compile(
-    r"\b(?:raised|raises|secured|secures|received|receives|closed|closes|won|landed|obtained)\b", re.I
-)
-_DIGIT = re.compile(r"\d")
-_SPLIT_WORDS = re.compile(r"[^a-z]+")
+CAPEX = gated(r"\b(?:investment of|invest(?:s|ed|ing)?|worth|valued at|total investment|for|fund|deal)\b", re.I)
+_RAISE_VERB = gated(r"\b(?:raised|raises|secured|secures|received|receives|closed|closes|won|landed|obtained)\b", re.I)
+_DIGIT = gated(r"\d")
+_SPLIT_WORDS = gated(r"[^a-z]+")
 _NUMBER_WORD_SET = frozenset(w for w in NUMBER_WORDS if " " not in w)
 _NUMBER_WORD_LIST = tuple(w for w in NUMBER_WORDS if " " not in w)
 _MONEY_WORDS = tuple(w.lower() for w in CURRENCY_WORDS) + tuple(s.lower() for s in CURRENCY_SYMBOLS if s.isalpha())
 _CERT_WORDS = ("certif", "accredit", "approv", "qualif", "licen", "clearance", "iso", "gmp", "designat")
 # Plain substring gates, each the same test as `any(w in low for w in words)`, in one C scan.
-_CERT_WORDS_GATE = re.compile("|".join(_CERT_WORDS))
-_OPEN_WORDS = re.compile("open|inaugur|unveil|launch|operation|commission")
-_PRODUCT_WORDS = re.compile("launch|introduc|unveil|releas|rolled")
-_MONEY_SIGN = re.compile("[$£€¥₩₹]")
-_OPEN_GATE = re.compile(r"open|inaugur|unveil|launch|operation|commission", re.I)
-_CERT_GATE = re.compile(r"certif|accredit|approv|qualif|licen[cs]|clearance|ISO|GMP|designat", re.I)
-_PRODUCT_GATE = re.compile(r"launch|introduc|unveil|releas|rolled", re.I)
-_NUMBER_GATE = re.compile(r"\d|\b(?:" + _NUMWORD + r")\b|USD|RMB|yuan|dollar|euro|sterling", re.I)
+_CERT_WORDS_GATE = gated("|".join(_CERT_WORDS))
+_OPEN_WORDS = gated("open|inaugur|unveil|launch|operation|commission")
+_PRODUCT_WORDS = gated("launch|introduc|unveil|releas|rolled")
+_MONEY_SIGN = gated("[$£€¥₩₹]")
+_OPEN_GATE = gated(r"open|inaugur|unveil|launch|operation|commission", re.I)
+_CERT_GATE = gated(r"certif|accredit|approv|qualif|licen[cs]|clearance|ISO|GMP|designat", re.I)
+_PRODUCT_GATE = gated(r"launch|introduc|unveil|releas|rolled", re.I)
+_NUMBER_GATE = gated(r"\d|\b(?:" + _NUMWORD + r")\b|USD|RMB|yuan|dollar|euro|sterling", re.I)
 UNIT_NORMAL = {
     "company": "companies",
     "firms": "companies",

@@ -9,13 +9,14 @@ import functools
 import re
 
 from .context import Context, Mention
+from .gate import gated
 from .sentences import DATE_FULL, date_of
 
 _NOT_AFTER_STRATEGIC = r"(?<!strategic )(?<!framework )"
 TYPE_TRIGGERS: list[tuple[str, re.Pattern]] = [
     (
         "strategic_cooperation",
-        re.compile(
+        gated(
             r"\bstrategic (?:cooperation|collaboration|partnership|partners?|alliance|co-operation)\b|\bStrategic Cooperation\b",
             re.I,
         ),
@@ -23,7 +24,7 @@ TYPE_TRIGGERS: list[tuple[str, re.Pattern]] = [
     ("framework_agreement", re.compile(r"\bframework (?:agreement|agreements|contract)\b", re.I)),
     (
         "cooperation_agreement",
-        re.compile(
+        gated(
             _NOT_AFTER_STRATEGIC + r"(?:\b(?:(?:research|investment|industry|clinical|technical|technology) and )?"
             r"(?:cooperation|collaboration|co-operation|collaborative)(?: and \w+)? (?:agreement|agreements)\b|"
             r"\b(?:research|clinical|development) collaboration agreements?\b|\bcooperation agreements? with\b)",
@@ -32,14 +33,14 @@ TYPE_TRIGGERS: list[tuple[str, re.Pattern]] = [
     ),
     (
         "other_agreement",
-        re.compile(
+        gated(
             r"\b(?:memorand(?:um|a) of understanding|MOUs?|MoUs?|letters? of intent|LOIs?|term sheet|contracts?|"
             r"(?:fund|service|supply|sponsorship|research|lease|project|procurement|sign(?:ed)?) agreements?)\b"
         ),
     ),
     (
         "joint_development",
-        re.compile(
+        gated(
             r"\b(?:co-?develop\w*|jointly develop\w*|joint(?:ly)? (?:research and )?development|develop\w* (?:\w+ ){0,3}jointly|"
             r"co-creat\w*|co-design\w*|together develop\w*)\b",
             re.I,
@@ -47,20 +48,20 @@ TYPE_TRIGGERS: list[tuple[str, re.Pattern]] = [
     ),
     (
         "commercialization",
-        re.compile(
+        gated(
             r"\b(?:commerciali[sz]ation|commerciali[sz]e|co-market\w*|co-promot\w*|distribution (?:agreement|deal|partnership|rights))\b",
             re.I,
         ),
     ),
     (
         "acquisition",
-        re.compile(
+        gated(
             r"\b(?:acquir(?:e|es|ed|ing)|acquisition of|takeover of|buy(?:s|ing)? out|bought|merge[ds]? with)\b", re.I
         ),
     ),
     ("licensing", re.compile(r"\b(?:licen[cs](?:e|es|ed|ing)|out-licen\w+|in-licen\w+)\b", re.I)),
 ]
-PARTNERSHIP = re.compile(
+PARTNERSHIP = gated(
     r"\b(?:entered (?:into )?(?:a |an )?(?:\w+ )?(?:cooperation|collaboration|partnership)|cooperat(?:e|es|ed|ing) with|"
     r"collaborat(?:e|es|ed|ing) with|partner(?:s|ed|ing)? with|in partnership with|in collaboration with|"
     r"in cooperation with|teamed up with|join(?:ed|s)? forces with|(?:formed|form|forming|launched|established) "
@@ -68,29 +69,28 @@ PARTNERSHIP = re.compile(
     r"(?:with|between)|committed to support\w*)\b",
     re.I,
 )
-CO_BUILD = re.compile(
+CO_BUILD = gated(
     r"\b(?:co-?buil[dt]\w*|co-?found\w*|co-?establish\w*|co-?creat\w* by|jointly (?:built|established|founded|set up|"
     r"launched|released|developed|operated|run|hosted|initiated|announced|build|establish|found|set up|launch|release)|"
     r"(?:built|established|founded|set up|launched) jointly)\b",
     re.I,
 )
-GENERIC_AGREEMENT = re.compile(
+GENERIC_AGREEMENT = gated(
     r"\b(?:signed|signs|sign|signing|inked|concluded|entered into|reached)\b(?:[^.;]|\.(?=\d)){0,80}?\bagreements?\b",
     re.I,
 )
-INVESTMENT_AGREEMENT = re.compile(r"\binvestment (?:agreement|contract)s?\b", re.I)
-FUNDING = re.compile(
+INVESTMENT_AGREEMENT = gated(r"\binvestment (?:agreement|contract)s?\b", re.I)
+FUNDING = gated(
     r"\b(?:raised|raises|raise|secured|secures|closed|closes|completed|received|receives|receiving|won|landed|"
     r"obtained|attracted)\b(?:[^.;]|\.(?=\d)){0,120}?\b(?:led by|co-led by|from|backed by|funded by|participation (?:of|from)|"
     r"with (?:participation|support|backing) from)\b",
     re.I,
 )
-INVESTS = re.compile(
+INVESTS = gated(
     r"\b(?:invest(?:s|ed|ing)?|will invest|has invested|made an investment)\b(?:[^.;]|\.(?=\d)){0,60}?\bin\b", re.I
 )
-GRANT = re.compile(r"\b(?:awarded|awards|granted|grants|gave|gives|provided|provides)\b", re.I)
-JOIN = re.compile(
-    r"(?=[jsadmrwbileo])"  # the first letters of the alternatives: a cheap test at each position
+GRANT = gated(r"\b(?:awarded|awards|granted|grants|gave|gives|provided|provides)\b", re.I)
+JOIN = gated(
     r"\b(?:joined|joins|join|joining|(?:signed|agreed|decided)(?: up)? to (?:settle|move|locate|be based)(?: in| into| at)?|"
     r"settled in|settles in|settle in|moved? (?:[\w-]+ ){0,4}(?:into|to)|moving (?:[\w-]+ ){0,4}(?:into|to)|"
     r"relocat\w+ (?:[\w-]+ ){0,4}(?:to|into)|start(?:ed|s)? operations (?:in|at)|(?:was|were|been|be) admitted (?:to|into)|"
@@ -101,28 +101,26 @@ JOIN = re.compile(
     r"(?:is|are|became|become|becoming) (?:an? |the )?(?:\w+ ){0,2}(?:resident|tenant)s? (?:of|at|in))\b",
     re.I,
 )
-RESIDENT_LIST = re.compile(
-    r"(?=[rntpcs])"  # the first letters of the alternatives: a cheap test at each position
+RESIDENT_LIST = gated(
     r"\b(?:resident (?:companies|firms|start-?ups|organi[sz]ations|teams)|(?:new )?residents|tenants|newcomers|"
     r"new members|portfolio companies|cohort|(?:new )?companies|start-?ups)\b(?:[^.;]|\.(?=\d)){0,120}?"
     r"(?P<intro>\b(?:including|include|includes|included|are|were|such as|namely)\b|:)",
     re.I,
 )
-WELCOME = re.compile(
-    r"(?=[wsab])"  # the first letters of the alternatives: a cheap test at each position
+WELCOME = gated(
     r"\b(?:welcom(?:e|es|ed|ing)|signed up|admitted|attracted|brought in)\b(?:[^.;]|\.(?=\d)){0,140}?"
     r"(?P<intro>\b(?:including|such as|namely)\b|:)",
     re.I,
 )
 HOST_KINDS = ("campus", "hub")
-_DIGIT = re.compile(r"\d")
+_DIGIT = gated(r"\d")
 _MONEY_WORDS = r"(?:[$£€¥]|US\$|USD|RMB|SEK|EUR|GBP|yuan|won|dollars|euros|pounds|kronor)"
-MONEY_FROM = re.compile(
+MONEY_FROM = gated(
     rf"(?:{_MONEY_WORDS}\s?[\d.,]+\s?(?:m|bn|k|million|billion)?|\d[\d.,]*\s?(?:m|bn|million|billion)?\s?{_MONEY_WORDS}|"
     r"\b(?:loan|grant|funding|investment|financing|backing|subsidy))\s+from\s+(?:the\s+)?",
     re.I,
 )
-SUPPORT_WITH_MONEY = re.compile(
+SUPPORT_WITH_MONEY = gated(
     rf"\b(?:committed to|pledged to|will|agreed to)?\s*(?:support|fund|finance|back)\w*\b(?=[^.;]{{0,40}}\bwith\s+{_MONEY_WORDS})",
     re.I,
 )
@@ -214,12 +212,12 @@ _RELATION_WORDS = (
     "loan",
     "from",
 )
-_JOIN_GATE = re.compile(
+_JOIN_GATE = gated(
     r"join|settl|move|moving|relocat|operation|admit|based|located|housed|headquarter|lease|open|establish|set up|"
     r"build|resident|tenant|welcom|newcomer|compan|start|cohort|member|signed up|attract|brought",
     re.I,
 )
-_RELATION_GATE = re.compile(
+_RELATION_GATE = gated(
     r"agree|cooperat|collaborat|partner|memorand|MOU|letter|contract|develop|commerciali|market|promot|acqui|"
     r"takeover|buy|bought|merge|licen|buil[dt]|found|establish|jointly|support|invest|fund|grant|rais|financ|"
     r"term sheet|alliance|forces|teamed|award|secur|receiv|closed|creat|released|launched|both parties|backed",
@@ -227,7 +225,7 @@ _RELATION_GATE = re.compile(
 )
 
 
-_RELATIVE_GAP = re.compile(r"(?:['’]s)?\s*,\s*(?:which|who|that)\b[^;:]{0,140},\s*(?:also\s+|jointly\s+|then\s+)?")
+_RELATIVE_GAP = gated(r"(?:['’]s)?\s*,\s*(?:which|who|that)\b[^;:]{0,140},\s*(?:also\s+|jointly\s+|then\s+)?")
 
 
 @functools.lru_cache(maxsize=64)
