@@ -34,7 +34,7 @@ from . import services
 from .choices import IdentifierScheme, OrganizationKind
 from .models import Field
 from .search import terms_of
-from .selectors import organization_detail_for, organizations_for, people_for
+from .selectors import organization_api_detail_for, organizations_for, people_for
 
 router = Router()
 organizations = Router(tags=["Organisations"])
@@ -168,7 +168,7 @@ def list_organizations(request, filters: Query[OrganizationFilters], page: Query
 @organizations.get("/{public_id}", **reads(OrganizationOut))
 def get_organization(request, response: HttpResponse, public_id: UUID):
     return records.show(
-        response, OrganizationOut, records.get_visible(organization_detail_for(request.auth), public_id)
+        response, OrganizationOut, records.get_visible(organization_api_detail_for(request.auth), public_id)
     )
 
 
@@ -189,7 +189,7 @@ def update_organization(
     changes = resolve_links(request.auth, payload.changes(), ORGANIZATION_LINKS)
     return records.update(
         response,
-        queryset=organization_detail_for(request.auth),
+        queryset=organization_api_detail_for(request.auth),
         public_id=public_id,
         schema=OrganizationOut,
         if_match=if_match,
@@ -203,7 +203,7 @@ def update_organization(
 def delete_organization(request, public_id: UUID, if_match: str = if_match_header()):
     """Delete an organisation that nothing else (agreements, events, investments) still points at."""
     return records.delete(
-        queryset=organization_detail_for(request.auth),
+        queryset=organization_api_detail_for(request.auth),
         public_id=public_id,
         schema=OrganizationOut,
         if_match=if_match,
@@ -214,10 +214,10 @@ def delete_organization(request, public_id: UUID, if_match: str = if_match_heade
 @organizations.post("/{public_id}/identifiers", **adds_to(OrganizationOut))
 def add_organization_identifier(request, response: HttpResponse, public_id: UUID, payload: IdentifierIn):
     """Add an official identifier (unified social credit code, LEI...); each is unique within its scheme."""
-    organization = records.get_visible(organization_detail_for(request.auth), public_id)
+    organization = records.get_visible(organization_api_detail_for(request.auth), public_id)
     services.identifier_add(actor=request.auth, organization=organization, **payload.model_dump())
     return records.show(
-        response, OrganizationOut, records.get_visible(organization_detail_for(request.auth), public_id)
+        response, OrganizationOut, records.get_visible(organization_api_detail_for(request.auth), public_id)
     )
 
 

@@ -7,8 +7,9 @@ import json
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django_countries import countries
@@ -241,9 +242,27 @@ def names_like(user, *, q: str) -> list[str]:
     return similar_names(visible(Organization.objects.all(), user), q) if q.strip() else []
 
 
+# The units and people of an organisation, in their usual order (name, id). Ordered by an expression that
+# no index gives, so that the planner looks them up by parent_id / organization_id and sorts the few found:
+# ORDER BY name, id alone makes SQLite walk the whole (name, id) index instead (45 ms at 10,000
+# organisations, seconds at 1,000,000).
+_BY_NAME = (Coalesce("name", Value("")), "id")
+
+
 def organization_detail_for(user) -> QuerySet[Organization]:
+    """Organisations with what their page shows: parent, steward, fields, identifiers, people and units."""
     return visible(Organization.objects.select_related("parent", "steward__organization"), user).prefetch_related(
-        "fields", "identifiers", "people", "units"
+        "fields",
+        "identifiers",
+        Prefetch("people", queryset=Person.objects.order_by(*_BY_NAME)),
+        Prefetch("units", queryset=Organization.objects.order_by(*_BY_NAME)),
+    )
+
+
+def organization_api_detail_for(user) -> QuerySet[Organization]:
+    """Organisations with exactly what the API's OrganizationOut shows (no people, no units)."""
+    return visible(Organization.objects.select_related("parent", "steward__organization"), user).prefetch_related(
+        "fields", "identifiers"
     )
 
 
