@@ -787,6 +787,9 @@ def split_known_conjunctions(chunks: list[Chunk]) -> list[Chunk]:
     return out
 
 
+_PARENTHESES_AFTER = re.compile(r"\s*\(([^()\n]{1,30})\)")
+
+
 def group(chunks: list[Chunk], work: str, local_places: dict[str, str]) -> list[Organisation]:
     """Accepted chunks -> organisations, each with its aliases (acronyms in parentheses, later short forms and
     initialisms of a name), kind and country."""
@@ -815,7 +818,7 @@ def group(chunks: list[Chunk], work: str, local_places: dict[str, str]) -> list[
     acronym_of: dict[str, str] = {}
     for key in order:
         for c in orgs[key].chunks:
-            m = re.match(r"\s*\(([^()\n]{1,30})\)", work[c.end : c.end + 34])
+            m = _PARENTHESES_AFTER.match(work, c.end, c.end + 34)
             if m:
                 inner = m.group(1).strip()
                 if (
@@ -834,6 +837,12 @@ def group(chunks: list[Chunk], work: str, local_places: dict[str, str]) -> list[
         order = order[:MAX_ORGANISATIONS]
     tokens_of = {key: _name_tokens(orgs[key].name) for key in order}
     token_sets = {key: frozenset(tokens) for key, tokens in tokens_of.items()}
+    # Which names hold a word: a short form's longer candidates are the names holding all its words (in order).
+    position = {key: i for i, key in enumerate(order)}
+    holders: dict[str, set[str]] = {}
+    for key in order:
+        for token in token_sets[key]:
+            holders.setdefault(token, set()).add(key)
     for key in order:
         if key in acronym_of and acronym_of[key] != key:
             merged[key] = acronym_of[key]
@@ -841,7 +850,10 @@ def group(chunks: list[Chunk], work: str, local_places: dict[str, str]) -> list[
         mine = tokens_of[key]
         mine_set = token_sets[key]
         upper = orgs[key].name.isupper()
-        for other in order:
+        candidates = order
+        if not upper and mine_set:
+            candidates = sorted(set.intersection(*(holders[t] for t in mine_set)), key=position.__getitem__)
+        for other in candidates:
             if other == key or other in merged or len(tokens_of[other]) <= len(mine) and not upper:
                 continue
             if not upper and not (mine_set <= token_sets[other]):
