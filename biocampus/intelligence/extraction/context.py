@@ -102,6 +102,9 @@ def _occurrences(work: str, forms: dict[str, int]) -> dict[int, list[tuple[int, 
     return sorted(found)
 
 
+_LEADING_THE = re.compile(r"^(?:The|the)\s+")
+
+
 class Context:
     def __init__(self, doc, orgs: list[Organisation]):
         self.doc = doc
@@ -111,7 +114,7 @@ class Context:
         for i, org in enumerate(orgs):
             for form in [org.name, *org.aliases]:
                 forms.setdefault(form, i)
-                forms.setdefault(re.sub(r"^(?:The|the)\s+", "", form), i)
+                forms.setdefault(_LEADING_THE.sub("", form), i)
         # Mentions by plain substring search (no per-document regex to compile), longest forms first, each
         # occurrence bounded by non-word characters and not overlapping a longer form already found.
         starts = [s.start for s in doc.sentences]

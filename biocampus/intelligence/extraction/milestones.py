@@ -117,6 +117,10 @@ _OPEN_GATE = gated(r"open|inaugur|unveil|launch|operation|commission", re.I)
 _CERT_GATE = gated(r"certif|accredit|approv|qualif|licen[cs]|clearance|ISO|GMP|designat", re.I)
 _PRODUCT_GATE = gated(r"launch|introduc|unveil|releas|rolled", re.I)
 _NUMBER_GATE = gated(r"\d|\b(?:" + _NUMWORD + r")\b|USD|RMB|yuan|dollar|euro|sterling", re.I)
+_RECEIVED = re.compile(r"\breceived\b")
+_CURRENCY_WITHOUT_FIGURE = re.compile(
+    r"\b(USD|RMB|yuan|dollar|euro|GBP|sterling)\b[\w\s-]{0,20}\b(?:investment|funding|financing)\b"
+)
 UNIT_NORMAL = {
     "company": "companies",
     "firms": "companies",
@@ -285,10 +289,11 @@ class MilestoneFinder:
             money_spans.append((m.start(), m.end()))
             self.money(index, text, base, m, value, unit)
         # "USD investment" without a figure: funding with a null value.
-        m = re.search(
-            r"\b(USD|RMB|yuan|dollar|euro|GBP|sterling)\b[\w\s-]{0,20}\b(?:investment|funding|financing)\b", text
-        )
-        if m and re.search(r"\breceived\b", text) and not money_spans:
+        # (The cheap tests first: the figure-less pattern is read only when the others allow it.)
+        m = None
+        if not money_spans and "received" in text and _RECEIVED.search(text):
+            m = _CURRENCY_WITHOUT_FIGURE.search(text)
+        if m:
             unit = CURRENCY_WORDS.get(m.group(1).lower()) or CURRENCY_SYMBOLS.get(m.group(1).upper()) or "GBP"
             for org in self.actor(index, base + m.start())[:1]:
                 self.emit(org, "funding", None, unit, index)
@@ -336,7 +341,6 @@ class MilestoneFinder:
             for org in self.actor(index, base + m.start()):
                 self.emit(org, "programme_target", value, unit, index)
             return
-        re.search(r"\b(?:awarded|granted|gave)\s+(?:the\s+)?$", text[: m.start()][-80:])
         award_target = re.search(r"\b(?:awarded|granted|gave)\b", before)
         if award_target and re.search(r"\bgrant|funding|award\b", around, re.I):
             target = next(
