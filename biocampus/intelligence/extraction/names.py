@@ -588,6 +588,11 @@ _WEAK_SPLIT = frozenset(
 )
 
 
+# Unions of word sets, tested once instead of set by set (speed; the same tests).
+_TITLE_OR_CONNECTOR = TITLE_WORDS | CONNECTORS
+_NOT_DISTINCTIVE = GENERIC_HEADS | GENERIC_MODIFIERS | CONNECTORS
+
+
 def _categorise(chunk: Chunk, s: str, a: int, b: int) -> None:
     tokens = chunk.tokens
     lows = [_low(t) for t in tokens]
@@ -599,8 +604,8 @@ def _categorise(chunk: Chunk, s: str, a: int, b: int) -> None:
     if head in NON_ORG_HEADS or lows[0] in ("series",):
         chunk.category = "other"
         return
-    content = [t for t, low in zip(tokens, lows, strict=False) if low not in CONNECTORS]
-    if all(_is_place_token(t) or _low(t) in PLACE_KEYWORDS for t in content) or chunk.surface in PLACES:
+    content_pairs = [(t, low) for t, low in zip(tokens, lows, strict=False) if low not in CONNECTORS]
+    if all(low in PLACE_KEYWORDS or _is_place_token(t) for t, low in content_pairs) or chunk.surface in PLACES:
         chunk.category = "place"
         # A place acting as a party ("agreements with Jiangsu Province") is a candidate; it is kept only if a
         # relation names it (see extract()).
@@ -610,10 +615,10 @@ def _categorise(chunk: Chunk, s: str, a: int, b: int) -> None:
     if chunk.surface in DEMONYMS:
         chunk.category = "place"
         return
-    if all(low in TITLE_WORDS or low in CONNECTORS for low in lows):
+    if _TITLE_OR_CONNECTOR.issuperset(lows):
         chunk.category = "title"
         return
-    keyword = any(low in GENERIC_HEADS for low in lows) or bool(_SUFFIX_AT_END.search(chunk.surface))
+    keyword = not GENERIC_HEADS.isdisjoint(lows) or bool(_SUFFIX_AT_END.search(chunk.surface))
     if " @ " in chunk.surface:  # "BioLabs @ City": a named site of a network
         keyword = True
         chunk.kind_hint = chunk.kind_hint or "hub"
@@ -622,9 +627,7 @@ def _categorise(chunk: Chunk, s: str, a: int, b: int) -> None:
     multi = " ".join(lows)
     if not keyword:
         keyword = any(k in multi for k in ("science park", "innovation center", "innovation centre"))
-    distinctive = [
-        low for low in lows if low not in GENERIC_HEADS and low not in GENERIC_MODIFIERS and low not in CONNECTORS
-    ]
+    distinctive = [low for low in lows if low not in _NOT_DISTINCTIVE]
     before, after = s[max(0, a - 50) : a], s[b : b + 120]
     # The end-anchored patterns below are tried only when the word before the chunk can end them (speed).
     words = before.split()
@@ -644,7 +647,7 @@ def _categorise(chunk: Chunk, s: str, a: int, b: int) -> None:
     if person:
         chunk.category = "person"
         return
-    if keyword and (distinctive or len(content) >= 3):
+    if keyword and (distinctive or len(content_pairs) >= 3):
         chunk.category = "keyword"
         chunk.accepted = True
     elif keyword:
