@@ -30,7 +30,7 @@ _UNITS = (
     r"programs|talents|experts|investors|universities|schools|students|trials|drugs|devices"
 )
 _NUMBER_START = gated(rf"\b(?:\d|(?:{_NUMWORD})\b)", re.I)
-COUNT = gated(
+COUNT = re.compile(
     rf"(?P<n>{_NUM})(?:\s?(?P<m>thousand|million|billion))?[\s-]+(?P<adj>(?:(?!and\b|or\b|of\b|in\b|to\b|from\b|at\b)"
     rf"[a-z][\w-]*\s+){{0,3}}?)(?P<unit>{_UNITS})\b",
     re.I,
@@ -102,17 +102,17 @@ BACKGROUND = gated(
 )
 CAPEX = gated(r"\b(?:investment of|invest(?:s|ed|ing)?|worth|valued at|total investment|for|fund|deal)\b", re.I)
 _RAISE_VERB = gated(r"\b(?:raised|raises|secured|secures|received|receives|closed|closes|won|landed|obtained)\b", re.I)
-_DIGIT = gated(r"\d")
-_SPLIT_WORDS = gated(r"[^a-z]+")
+_DIGIT = re.compile(r"\d")
+_SPLIT_WORDS = re.compile(r"[^a-z]+")
 _NUMBER_WORD_SET = frozenset(w for w in NUMBER_WORDS if " " not in w)
 _NUMBER_WORD_LIST = tuple(w for w in NUMBER_WORDS if " " not in w)
 _MONEY_WORDS = tuple(w.lower() for w in CURRENCY_WORDS) + tuple(s.lower() for s in CURRENCY_SYMBOLS if s.isalpha())
 _CERT_WORDS = ("certif", "accredit", "approv", "qualif", "licen", "clearance", "iso", "gmp", "designat")
 # Plain substring gates, each the same test as `any(w in low for w in words)`, in one C scan.
-_CERT_WORDS_GATE = gated("|".join(_CERT_WORDS))
-_OPEN_WORDS = gated("open|inaugur|unveil|launch|operation|commission")
-_PRODUCT_WORDS = gated("launch|introduc|unveil|releas|rolled")
-_MONEY_SIGN = gated("[$£€¥₩₹]")
+_CERT_WORDS_GATE = re.compile("|".join(_CERT_WORDS))
+_OPEN_WORDS = re.compile("open|inaugur|unveil|launch|operation|commission")
+_PRODUCT_WORDS = re.compile("launch|introduc|unveil|releas|rolled")
+_MONEY_SIGN = re.compile("[$£€¥₩₹]")
 _OPEN_GATE = gated(r"open|inaugur|unveil|launch|operation|commission", re.I)
 _CERT_GATE = gated(r"certif|accredit|approv|qualif|licen[cs]|clearance|ISO|GMP|designat", re.I)
 _PRODUCT_GATE = gated(r"launch|introduc|unveil|releas|rolled", re.I)

@@ -35,20 +35,20 @@ from .lexicon import (
 TOKEN = r"(?:[A-Z][A-Za-z0-9]*(?:[-·*'’.&][A-Za-z0-9]+)*|[a-z]{1,2}[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*|\d+[A-Za-z][A-Za-z0-9]*)"  # noqa: S105 - a regex, not a secret
 CONNECTOR = r"(?: (?:of|for|and|&|@|de|du|des|der|für|von|van|la|le|del|della|di|da|et|y)(?: the)? | )"
 SUFFIX = rf"(?:,? (?:{LEGAL_SUFFIXES})\.?(?![\w-]))(?:,? (?:Ltd|Limited|Inc|LLC)\.?(?![\w-]))?"
-CHUNK = gated(rf"(?<![\w·*&@'’-]){TOKEN}(?:{CONNECTOR}{TOKEN}){{0,14}}(?:{SUFFIX})?")
-_TOKEN = gated(TOKEN)
+CHUNK = re.compile(rf"(?<![\w·*&@'’-]){TOKEN}(?:{CONNECTOR}{TOKEN}){{0,14}}(?:{SUFFIX})?")
+_TOKEN = re.compile(TOKEN)
 _LEGAL_ABBREVIATIONS = frozenset({"Co", "Inc", "Ltd", "Corp", "Pte", "Pty", "Bros", "Mfg", "Intl"})
 # "University of Texas at Austin"; "Ministry of Trade, Industry and Energy".
 MAX_ORGANISATIONS = 300
 MAX_CHUNKS = 3000
-_OF_HEAD = gated(
+_OF_HEAD = re.compile(
     r"^(?:[A-Z][\w-]* )*(?:University|College|Ministry|Department|Agency|Institute|Office|Council|"
     r"Commission|Bureau|Academy|School|Centre|Center|Committee|Secretariat) (?:of|for) [A-Z][\w-]*$"
 )
-_AT_CAMPUS = gated(r" at [A-Z][\w-]+(?: [A-Z][\w-]+)?(?![\w-])")
-_COMMA_LIST = gated(r"(?:, [A-Z][\w-]*(?: [A-Z][\w-]*)?)+,? and [A-Z][\w-]*(?: [A-Z][\w-]*)?(?![\w-])")
-_LEGAL_TAIL = gated(r"\.(?:,? (?:Ltd|Limited|Inc|LLC|Pte|Co)\.?){0,2}")
-_SUFFIX_AT_END = gated(rf"{SUFFIX}$")
+_AT_CAMPUS = re.compile(r" at [A-Z][\w-]+(?: [A-Z][\w-]+)?(?![\w-])")
+_COMMA_LIST = re.compile(r"(?:, [A-Z][\w-]*(?: [A-Z][\w-]*)?)+,? and [A-Z][\w-]*(?: [A-Z][\w-]*)?(?![\w-])")
+_LEGAL_TAIL = re.compile(r"\.(?:,? (?:Ltd|Limited|Inc|LLC|Pte|Co)\.?){0,2}")
+_SUFFIX_AT_END = re.compile(rf"{SUFFIX}$")
 
 CONNECTORS = frozenset(
     [
@@ -257,7 +257,7 @@ NON_ORG_HEADS = frozenset(
 )
 _DEMONYM_TOKENS = {k: v for k, v in DEMONYMS.items() if " " not in k}
 
-_PERSON_AFTER = gated(
+_PERSON_AFTER = re.compile(
     rf"^,\s*(?:the\s+|a\s+|an\s+|its\s+|our\s+|their\s+|his\s+|her\s+)?(?:[\w·]+(?:'s|’s)\s+)?"
     rf"(?:[\w-]+\s+){{0,3}}?{PERSON_TITLE}\b"
 )
@@ -267,12 +267,12 @@ _PERSON_BEFORE = gated(
     r"Secretary|Dean|Chancellor|Executive|Officer|Manager|Head|Partner|Principal|Investigator|Professor|"
     r"[Ss]pokesperson|Analyst))\s+$"
 )
-_PERSON_VERB_AFTER = gated(r"^\s+(?:said|says|added|noted|explained|commented|told|stated|remarked)\b")
-_COMPANY_VERB_AFTER = gated(
+_PERSON_VERB_AFTER = re.compile(r"^\s+(?:said|says|added|noted|explained|commented|told|stated|remarked)\b")
+_COMPANY_VERB_AFTER = re.compile(
     rf"^(?:\s*,\s*(?:which|that|who)\s+|\s+)(?:also\s+|now\s+|recently\s+|today\s+|officially\s+|successfully\s+|"
     rf"jointly\s+|has\s+also\s+|will\s+also\s+|had\s+|have\s+)?{COMPANY_VERBS}\b"
 )
-_APPOSITIVE = gated(
+_APPOSITIVE = re.compile(
     r"^,\s*(?:(?:a|an|the|one|its|our)\s+)(?P<desc>(?:[\w’'-]+\s+){0,6}?)(?P<noun>company|start-?up|startup|"
     r"developer|firm|maker|manufacturer|provider|spin-?out|spinout|subsidiary|organi[sz]ation|CRO|CDMO|"
     r"biotech|medtech|group|investor|fund|incubator|accelerator|network|hub|campus|park|platform|resident|"
@@ -340,17 +340,17 @@ _PERSON_LAST = frozenset(
         "analyst",
     ]
 )
-_DESCRIPTOR_WORD = gated(DESCRIPTOR_NOUNS, re.I)
+_DESCRIPTOR_WORD = re.compile(DESCRIPTOR_NOUNS, re.I)
 _NON_ORG_BEFORE = gated(
     r"\b(?:project|projects|programme|program|plan|initiative|product|products|brand|device|drug|app|platform|"
     r"scheme|challenge|campaign)\s+(?:of|called|named|dubbed|known as)\s+(?:the\s+)?[\"“]?$",
     re.I,
 )
-_LIST_TAIL = gated(
+_LIST_TAIL = re.compile(
     r"^,?\s*(?:and|as well as)\s+(?:other|more|several|many|some)\s+(?:\w+\s+){0,2}(?:companies|firms|"
     r"organi[sz]ations|partners|enterprises|institutions|investors|start-?ups|stakeholders)\b"
 )
-_BASED = gated(r"^(?P<place>.+?)-(?:based|headquartered)$")
+_BASED = re.compile(r"^(?P<place>.+?)-(?:based|headquartered)$")
 
 
 @dataclass(slots=True)
@@ -932,7 +932,7 @@ def _name_tokens(name: str) -> tuple[str, ...]:
     return tuple(_low(t).rstrip(".") for t in _NAME_WORD.findall(name))
 
 
-_NAME_WORD = gated(r"[\w·*'’&@-]+")
+_NAME_WORD = re.compile(r"[\w·*'’&@-]+")
 
 
 def is_short_form(short: str, long: str) -> bool:

@@ -113,7 +113,7 @@ WELCOME = gated(
     re.I,
 )
 HOST_KINDS = ("campus", "hub")
-_DIGIT = gated(r"\d")
+_DIGIT = re.compile(r"\d")
 _MONEY_WORDS = r"(?:[$£€¥]|US\$|USD|RMB|SEK|EUR|GBP|yuan|won|dollars|euros|pounds|kronor)"
 MONEY_FROM = gated(
     rf"(?:{_MONEY_WORDS}\s?[\d.,]+\s?(?:m|bn|k|million|billion)?|\d[\d.,]*\s?(?:m|bn|million|billion)?\s?{_MONEY_WORDS}|"
@@ -212,7 +212,7 @@ _RELATION_WORDS = (
     "loan",
     "from",
 )
-_JOIN_GATE = gated(
+_JOIN_GATE = re.compile(
     r"join|settl|move|moving|relocat|operation|admit|based|located|housed|headquarter|lease|open|establish|set up|"
     r"build|resident|tenant|welcom|newcomer|compan|start|cohort|member|signed up|attract|brought",
     re.I,
@@ -225,7 +225,7 @@ _RELATION_GATE = gated(
 )
 
 
-_RELATIVE_GAP = gated(r"(?:['’]s)?\s*,\s*(?:which|who|that)\b[^;:]{0,140},\s*(?:also\s+|jointly\s+|then\s+)?")
+_RELATIVE_GAP = re.compile(r"(?:['’]s)?\s*,\s*(?:which|who|that)\b[^;:]{0,140},\s*(?:also\s+|jointly\s+|then\s+)?")
 
 
 @functools.lru_cache(maxsize=64)
@@ -239,7 +239,6 @@ def _gate(words) -> re.Pattern:
 
 
 _JOIN_GATE = _gate(_JOIN_WORDS)
-_PARTNER_GATE = _gate(_PARTNER_WORDS)
 _TYPE_GATES = {kind: _gate(words) for kind, words in _TYPE_WORDS.items()}
 
 
@@ -439,7 +438,7 @@ class RelationFinder:
                 if not any(k == "strategic_cooperation" for k, _ in types):
                     types.append(("strategic_cooperation", TYPE_TRIGGERS[1][1].search(text)))
             co = CO_BUILD.search(text) if ("co" in low or "jointly" in low) else None
-            partner = PARTNERSHIP.search(text) if _PARTNER_GATE.search(low) else None
+            partner = PARTNERSHIP.search(text) if any(w in low for w in _PARTNER_WORDS) else None
             agreement_kinds = {
                 "other_agreement",
                 "cooperation_agreement",
