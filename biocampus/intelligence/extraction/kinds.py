@@ -27,13 +27,16 @@ _PRIORITY = (
     "other",
     "company",
 )
+_PRIORITY_RANK = {kind: rank for rank, kind in enumerate(_PRIORITY)}
+_OF_FOR = re.compile(r" (?:of|for) ")
 
 
 def kind_of(name: str, hint: str | None = None) -> str:
     low = name.lower().replace("’", "'")
     # The head of "X of Y" / "X for Y" is X ("University of Reading", "Bureau of Healthcare and Security").
-    head_part = re.split(r" (?:of|for) ", low, maxsplit=1)[0]
-    for part in (head_part, low):
+    head_part = _OF_FOR.split(low, maxsplit=1)[0]
+    # Without "of"/"for" both parts are the same text: reading it twice finds nothing new.
+    for part in (head_part, low) if head_part != low else (low,):
         best: tuple[int, int, str] | None = None  # (end position, -priority, kind)
         position = 0
         while True:
@@ -41,7 +44,7 @@ def kind_of(name: str, hint: str | None = None) -> str:
             if not m:
                 break
             kind = _KIND_OF_KEY[m.group(0)]
-            cand = (m.end(), -_PRIORITY.index(kind), kind)
+            cand = (m.end(), -_PRIORITY_RANK[kind], kind)
             if best is None or cand > best:
                 best = cand
             position = m.start() + 1

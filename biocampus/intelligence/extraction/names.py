@@ -887,8 +887,9 @@ def group(chunks: list[Chunk], work: str, local_places: dict[str, str]) -> list[
         if c.category != "bare" or key in known or c.accepted or c.surface.isupper() and len(c.surface) > 6:
             continue
         mine = set(_name_tokens(c.surface))
+        upper = c.surface.isupper()
         for org, their in zip(result, result_tokens, strict=True):
-            if (mine <= their or c.surface.isupper()) and is_short_form(c.surface, org.name):
+            if (upper or mine <= their) and is_short_form(c.surface, org.name):
                 org.aliases.append(_clean_name(c.surface))
                 known.add(key)
                 break

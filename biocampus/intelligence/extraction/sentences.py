@@ -93,12 +93,15 @@ def split_sentences(work: str) -> list[Sentence]:
     return sentences
 
 
+_LETTER = re.compile(r"[A-Za-z\u4e00-\u9fff]")
+
+
 def _add(sentences: list[Sentence], work: str, start: int, end: int, paragraph: int) -> None:
     while start < end and work[start].isspace():
         start += 1
     while end > start and work[end - 1].isspace():
         end -= 1
-    if end - start < 2 or not re.search(r"[A-Za-z\u4e00-\u9fff]", work[start:end]):
+    if end - start < 2 or not _LETTER.search(work, start, end):
         return
     # Very long "sentences" (tables, garbage) are cut into windows so that every rule stays linear.
     while end - start > 2000:
