@@ -233,6 +233,14 @@ def _compiled(pattern: str) -> re.Pattern:
     return re.compile(pattern, re.I)
 
 
+# The gaps between two adjacent mentions that "X, a <Host> resident" and "X opened its site in <Host>" read.
+_GAP_ARTICLE = re.compile(r"\s*,\s*(?:an?|the)\s+")
+_GAP_RESIDENT_OF = re.compile(
+    r"\s*,\s*(?:an?|the)\s+(?:\w+\s+)?(?:resident|tenant|member|portfolio company)\s+(?:of|at|in)\s+(?:the\s+)?"
+)
+_GAP_LOCATIVE = re.compile(r"\s+(?:in|at|on)\s+(?:the\s+)?")
+
+
 def _gate(words) -> re.Pattern:
     """One pattern that finds any of `words` as a plain substring: the same test as `any(w in low ...)`, in C."""
     return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
@@ -250,6 +258,7 @@ class RelationFinder:
         self.out: list[dict] = []
         self.seen: set[tuple] = set()
         self._dates: dict[int, str | None] = {}
+        self._events: dict[int, str | None] = {}  # event_for() of each sentence, read once per document
 
     # ------------------------------------------------------------------ helpers
     def org_name(self, index: int) -> str:
@@ -297,6 +306,11 @@ class RelationFinder:
         )
 
     def event_for(self, index: int) -> str | None:
+        if index not in self._events:
+            self._events[index] = self._event_for(index)
+        return self._events[index]
+
+    def _event_for(self, index: int) -> str | None:
         doc = self.ctx.doc
         sentence = doc.sentences[index]
         name = self._event_in(sentence.text)
@@ -601,7 +615,7 @@ class RelationFinder:
         for a, b in zip(mentions, mentions[1:], strict=False):
             gap = ctx.doc.work[a.end : b.start]
             if (
-                re.fullmatch(r"\s*,\s*(?:an?|the)\s+", gap)
+                _GAP_ARTICLE.fullmatch(gap)
                 and self.is_host(b.org)
                 and re.match(
                     r"\s+(?:resident|tenant|company|start-?up|portfolio company|member)\b",
@@ -609,13 +623,10 @@ class RelationFinder:
                 )
             ):
                 self._join([a], b, index)
-            if re.fullmatch(
-                r"\s*,\s*(?:an?|the)\s+(?:\w+\s+)?(?:resident|tenant|member|portfolio company)\s+(?:of|at|in)\s+(?:the\s+)?",
-                gap,
-            ) and self.is_host(b.org):
+            if _GAP_RESIDENT_OF.fullmatch(gap) and self.is_host(b.org):
                 self._join([a], b, index)
             if (
-                re.fullmatch(r"\s+(?:in|at|on)\s+(?:the\s+)?", gap)
+                _GAP_LOCATIVE.fullmatch(gap)
                 and self.is_host(b.org)
                 and re.search(
                     r"\b(?:opened|launched|inaugurated|unveiled|established|set up|located|housed)\s+(?:the\s+|a\s+|its\s+|their\s+)?$",
