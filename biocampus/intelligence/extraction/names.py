@@ -439,9 +439,9 @@ def _cut(s: str, start: int, end: int, vocabulary: set[str]):
         if a >= suffix_start:
             break
         low = _low(t)
-        gap = s[tokens[i - 1][1] : a] if i else ""
         current = pieces[-1]
-        based = _BASED.match(t)
+        # (Only "X-based" / "X-headquartered" tokens can match: the suffix test first, for speed.)
+        based = _BASED.match(t) if t.endswith(("-based", "-headquartered")) else None
         if based:  # "US-based", "Hangzhou-based": a place, and the country of what follows
             place = based.group("place")
             pieces.append([])
@@ -452,7 +452,7 @@ def _cut(s: str, start: int, end: int, vocabulary: set[str]):
             continue
         if (
             current
-            and gap.strip() in ("and",)
+            and (s[tokens[i - 1][1] : a] if i else "").strip() in ("and",)
             and (_ends_on_keyword(current, t) or _right_is_name(tokens, i, suffix_start, current))
         ):
             pieces.append([])
