@@ -130,8 +130,8 @@ class Context:
             mentions = self.by_sentence[index]
             for start, end, org in buckets.get(index, ()):
                 mentions.append(Mention(start, end, org, index))
-            plural = PLURAL.search(sentence.text)
-            if plural and len(last_chain) >= 2:
+            plural = PLURAL.search(sentence.text) if len(last_chain) >= 2 else None
+            if plural:
                 for org in last_chain:
                     mentions.append(
                         Mention(sentence.start + plural.start(), sentence.start + plural.end(), org, index, True)

@@ -407,7 +407,7 @@ def chunks_of(work: str, sentences, vocabulary: set[str]) -> list[Chunk]:
             for piece in _cut(s, m.start(), m.end(), vocabulary):
                 a, b, hint_country, after_title = piece
                 surface = s[a:b]
-                tokens = [t.group(0) for t in _TOKEN.finditer(surface)]
+                tokens = _TOKEN.findall(surface)
                 if not tokens:
                     continue
                 ext = _LEGAL_TAIL.match(s, b) if tokens[-1] in _LEGAL_ABBREVIATIONS else None
@@ -417,7 +417,7 @@ def chunks_of(work: str, sentences, vocabulary: set[str]) -> list[Chunk]:
                 if ext:
                     b = ext.end()
                     surface = s[a:b]
-                    tokens = [t.group(0) for t in _TOKEN.finditer(surface)]
+                    tokens = _TOKEN.findall(surface)
                 chunk = Chunk(
                     base + a, base + b, surface, index, tokens, country_hint=hint_country, after_title=after_title
                 )
@@ -780,7 +780,7 @@ def split_known_conjunctions(chunks: list[Chunk]) -> list[Chunk]:
                         c.start + offset + len(part),
                         part,
                         c.sentence,
-                        [t.group(0) for t in _TOKEN.finditer(part)],
+                        _TOKEN.findall(part),
                     )
                     piece.category = "keyword" if any(_low(t) in GENERIC_HEADS for t in piece.tokens) else "bare"
                     piece.accepted = c.accepted or fold(part) in known
