@@ -9,8 +9,12 @@ computed exactly (a class like `\\w`, a negated set, inline flags, an empty matc
 from __future__ import annotations
 
 import re
-from re import _constants as C  # noqa: N812
-from re import _parser
+
+try:  # the parser behind `re` (Python 3.11+); without it every pattern is compiled as written
+    from re import _constants as C  # noqa: N812
+    from re import _parser
+except ImportError:  # pragma: no cover - another Python
+    C = _parser = None
 
 _TOO_MANY = 200  # a range wider than this (e.g. `\w`-like) makes the gate pointless
 
@@ -77,7 +81,12 @@ def _first(items) -> tuple[set[str] | None, bool]:
 
 def first_characters(pattern: str, flags: int = 0) -> str | None:
     """A character class of what a match can start with, or None when unknown or the pattern may match empty."""
-    chars, nullable = _first(_parser.parse(pattern, flags))
+    if _parser is None:
+        return None
+    try:
+        chars, nullable = _first(_parser.parse(pattern, flags))
+    except Exception:  # noqa: BLE001 - pragma: no cover - an unexpected parse tree: no gate, same pattern
+        return None
     if chars is None or nullable or not chars:
         return None
     return "[" + "".join(sorted(chars)) + "]"
