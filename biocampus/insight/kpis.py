@@ -7,6 +7,7 @@ The home page reads its headline from here; the dashboard, the reports and the K
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -916,7 +917,22 @@ def funding_raised(scope: KpiScope) -> Kpi:
 # --- programmes ----------------------------------------------------------------------------------------------
 
 
-def programme_targets_progress(scope: KpiScope):
+@dataclass(frozen=True)
+class ProgrammeTarget:
+    """What the programme_progress KPI reads of a target (a row, not a model instance: there may be many)."""
+
+    pk: int
+    public_id: uuid.UUID
+    programme_name: str
+    metric: str
+    baseline: Decimal
+    goal: Decimal
+    starts_on: datetime.date | None
+    due_on: datetime.date
+    created_at: datetime.datetime | None
+
+
+def programme_targets_progress(scope: KpiScope) -> list[tuple[ProgrammeTarget, TargetProgress]]:
     """The targets of the campus's programmes that run in the period (due on or after its start, started by
     its end), each with its progress on the period's end (target_progress): (target, progress) pairs. One
     query: each target comes with its latest observation by the period's end and its first observation
@@ -930,31 +946,33 @@ def programme_targets_progress(scope: KpiScope):
     if scope.as_of_moment is not None:
         observations = observations.filter(created_at__lte=scope.as_of_moment)
     latest = observations.filter(observed_on__lte=scope.end).order_by("-observed_on")
-    targets = (
+    rows = (
         targets.filter(programme__isnull=False, due_on__gte=scope.start)
         .exclude(starts_on__gt=scope.end)
-        .select_related("programme")
         .annotate(
             latest_value=Subquery(latest.values("value")[:1]),
             latest_on=Subquery(latest.values("observed_on")[:1]),
             first_observed_on=Subquery(observations.order_by("observed_on").values("observed_on")[:1]),
         )
-        .distinct()
         .order_by("programme__name", "metric", "pk")
-    )
-    return [
-        (
-            target,
-            progress_from_latest(
-                target,
-                as_of=scope.end,
-                latest_value=target.latest_value,
-                latest_on=target.latest_on,
-                starts_on=target_start_from(target, target.first_observed_on),
-            ),
+        .values_list(
+            *("pk", "public_id", "programme__name", "metric", "baseline", "goal", "starts_on", "due_on"),
+            *("created_at", "latest_value", "latest_on", "first_observed_on"),
         )
-        for target in targets
-    ]
+        .distinct()
+    )
+    pairs = []
+    for *columns, latest_value, latest_on, first_observed_on in rows:
+        target = ProgrammeTarget(*columns)
+        progress = progress_from_latest(
+            target,
+            as_of=scope.end,
+            latest_value=latest_value,
+            latest_on=latest_on,
+            starts_on=target_start_from(target, first_observed_on),
+        )
+        pairs.append((target, progress))
+    return pairs
 
 
 def programme_progress_kpi(scope: KpiScope) -> Kpi:
@@ -968,6 +986,9 @@ def programme_progress_kpi(scope: KpiScope) -> Kpi:
     counts = _tally(progress.status for _t, progress in pairs)
     url = _url("progress:programme_list")
     good = counts.get(TargetStatus.ACHIEVED.value, 0) + counts.get(TargetStatus.ON_TRACK.value, 0)
+    # One reverse() for every target's page (Target.get_absolute_url), the public id put in its place.
+    placeholder = uuid.UUID(int=0)
+    target_url = reverse("progress:target_detail", kwargs={"public_id": placeholder})
     return Kpi(
         "programme_progress",
         "",
@@ -983,9 +1004,9 @@ def programme_progress_kpi(scope: KpiScope) -> Kpi:
             "targets": [
                 Bucket(
                     str(target.public_id),
-                    f"{target.programme.name}: {target.metric}",
+                    f"{target.programme_name}: {target.metric}",
                     progress.fraction,
-                    target.get_absolute_url(),
+                    target_url.replace(str(placeholder), str(target.public_id)),
                 )
                 for target, progress in pairs
             ],
