@@ -190,3 +190,12 @@ def test_events_and_programmes_are_not_organisations():
     )
     assert "Asia Pacific Medtech Forum" not in found and "12th Asia Pacific Medtech Forum" not in found
     assert "iClinic" not in found
+
+
+def test_a_name_never_runs_on_across_and_the():
+    found = orgs(
+        "The incubator signed a memorandum of understanding with Smith & Nephew and the University Hospitals "
+        "Leuven to co-develop rehabilitation tools."
+    )
+    assert {"Smith & Nephew", "University Hospitals Leuven"} <= set(found)
+    assert not any(" and the " in name for name in found)

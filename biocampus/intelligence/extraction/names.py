@@ -771,10 +771,12 @@ def split_known_conjunctions(chunks: list[Chunk]) -> list[Chunk]:
     out: list[Chunk] = []
     for c in chunks:
         if " and " in c.surface and c.category in ("bare", "keyword"):
-            left, _, right = c.surface.partition(" and ")
+            # "Smith & Nephew and the University Hospitals X": a name never goes on across "and the".
+            joint = " and the " if " and the " in c.surface else " and "
+            left, _, right = c.surface.partition(joint)
             in_list = c.category == "bare" and c.accepted and " of " not in left and " for " not in left
-            if fold(left) in known or fold(right) in known or in_list:
-                for part, offset in ((left, 0), (right, len(left) + 5)):
+            if joint == " and the " or fold(left) in known or fold(right) in known or in_list:
+                for part, offset in ((left, 0), (right, len(left) + len(joint))):
                     piece = Chunk(
                         c.start + offset,
                         c.start + offset + len(part),
