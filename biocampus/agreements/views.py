@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from biocampus.agreements.choices import SIGNED_AGREEMENT_STATUSES
-from biocampus.core.list_filters import campus_and_period
+from biocampus.core.list_filters import campus_and_period, organization_of
 from biocampus.core.views_generic import Column, RecordDetailView, RecordFormView, RecordListView
 
 from . import services
@@ -29,7 +29,12 @@ class AgreementListView(RecordListView):
 
     def selector(self, user):
         params = self.request.GET
-        agreements = agreements_for(user, q=params.get("q", "").replace("\x00", ""), type=params.get("type", ""))
+        organization = organization_of(params)
+        if organization is False:
+            return Agreement.objects.none()
+        agreements = agreements_for(
+            user, q=params.get("q", "").replace("\x00", ""), type=params.get("type", ""), organization=organization
+        )
         if params.get("signed") == "1":
             agreements = agreements.filter(status__in=SIGNED_AGREEMENT_STATUSES)
         return campus_and_period(agreements, params, dates=("signed_on", "signed_at__starts_on"))

@@ -29,3 +29,20 @@ def campus_and_period(queryset: QuerySet, params, *, dates: tuple[str, ...], cam
         if end:
             queryset = queryset.filter(list_date__lte=end)
     return queryset
+
+
+def organization_of(params):
+    """The organisation `organization=<public id>` names (the timeline's "see them all" links), or None.
+    A malformed or unknown id gives `False`: the list then shows nothing rather than everything."""
+    import uuid
+
+    from biocampus.directory.models import Organization
+
+    value = (params.get("organization") or "").strip()
+    if not value:
+        return None
+    try:
+        public_id = uuid.UUID(value)
+    except ValueError:
+        return False
+    return Organization.objects.filter(public_id=public_id).first() or False

@@ -215,3 +215,22 @@ def test_suggestions_offer_matching_organisations(login):
     assert response.status_code == 200
     assert '<option value="AstraZeneca">' in response.content.decode()
     assert login("demo").get("/organizations/suggest/", {"q": ""}).content.decode().strip() == ""
+
+
+def test_the_agreements_list_filters_by_one_organisation(login):
+    """The organisation timeline's "see them all" link: the agreements that organisation is a party to."""
+    from biocampus.agreements.models import Agreement
+    from biocampus.directory.models import Organization
+
+    teddy = Organization.objects.get(name="Teddy Lab Services")
+    expected = set(Agreement.objects.filter(parties__organization=teddy).values_list("title", flat=True))
+    assert expected
+    client = login("demo")
+    shown = {
+        agreement.title
+        for agreement in client.get(f"/agreements/?organization={teddy.public_id}").context["object_list"]
+    }
+    assert shown == expected
+    assert len(client.get("/agreements/").context["object_list"]) > len(expected)
+    for bad in ("not-a-uuid", "00000000-0000-0000-0000-000000000000"):
+        assert list(client.get("/agreements/", {"organization": bad}).context["object_list"]) == []
