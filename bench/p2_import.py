@@ -232,7 +232,7 @@ def worker(way: str, db: Path, path: Path) -> None:
 def _template(ctx) -> Path:
     template = ctx.workdir / "p2-empty.sqlite3"
     if not template.exists():
-        env = dict(os.environ, DATABASE_URL=f"sqlite:///{template}", DJANGO_SETTINGS_MODULE="bench.settings")
+        env = ctx.env(DATABASE_URL=f"sqlite:///{template}")  # bench.settings needs the checkout on the path
         subprocess.run([str(VENV_BIN / "biocampus"), "migrate", "-v0"], cwd=ROOT, env=env, check=True)  # noqa: S603
     return template
 
