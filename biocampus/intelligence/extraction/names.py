@@ -30,6 +30,7 @@ from .lexicon import (
     PERSON_TITLE,
     PLACES,
     TITLE_WORDS,
+    WEAK_DESCRIPTIVE_WORDS,
 )
 
 TOKEN = r"(?:[A-Z][A-Za-z0-9]*(?:[-·*'’.&][A-Za-z0-9]+)*|[a-z]{1,2}[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*|\d+[A-Za-z][A-Za-z0-9]*)"  # noqa: S105 - a regex, not a secret
@@ -552,40 +553,7 @@ def _ends_on_keyword(current, next_token: str) -> bool:
     return bool(last in GENERIC_HEADS and last not in _WEAK_SPLIT)
 
 
-_WEAK_SPLIT = frozenset(
-    [
-        "medical",
-        "medicine",
-        "health",
-        "healthcare",
-        "sciences",
-        "technology",
-        "tech",
-        "digital",
-        "data",
-        "ai",
-        "energy",
-        "materials",
-        "imaging",
-        "biomedical",
-        "industrial",
-        "molecular",
-        "surgical",
-        "innovations",
-        "neuro",
-        "oncology",
-        "genetics",
-        "analytics",
-        "networks",
-        "electronics",
-        "investment",
-        "equity",
-        "securities",
-        "development",
-        "community",
-        "economic",
-    ]
-)
+_WEAK_SPLIT = WEAK_DESCRIPTIVE_WORDS | frozenset({"community", "development", "economic"})
 
 
 # Unions of word sets, tested once instead of set by set (speed; the same tests).
