@@ -34,8 +34,6 @@ EVENT_TYPES: dict[str, str] = {
     "application.decided": "A campus accepted, declined or wait-listed an application.",
     "service_request.opened": "A resident opened a service request.",
     "service_request.status_changed": "A service request moved on (accepted, in progress, done...).",
-    "document.ingested": "A press release or article was ingested for review.",
-    "fact.accepted": "A fact proposed from a document was accepted and written as a record.",
 }
 
 

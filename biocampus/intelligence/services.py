@@ -27,7 +27,6 @@ from django.utils.translation import gettext as _
 
 from biocampus.accounts.permissions import ADD, CHANGE, VIEW, access_for, require, visible
 from biocampus.core.choices import DatePrecision, ProvenanceMethod
-from biocampus.core.events import publish
 from biocampus.core.services import provenance_create, record_save
 
 from .models import DocumentStatus, FactKind, FactStatus, IngestRun, ProposedFact, SourceDocument
@@ -135,7 +134,6 @@ def ingest_text(
     document.full_clean()
     document._history_user = document.ingested_by
     document.save()
-    publish("document.ingested", document, actor=actor)
     if extract:
         extract_document(actor=actor, document=document)
     return IngestResult(document, created=True, name=file_name or document.title)
@@ -296,7 +294,6 @@ def accept_fact(*, actor, fact: ProposedFact, with_organizations: bool = False) 
     }[fact.kind]
     writer(fact, actor=actor, with_organizations=with_organizations)
     _decided(fact, actor=actor, status=FactStatus.ACCEPTED)
-    publish("fact.accepted", fact, actor=actor)
     return fact
 
 
