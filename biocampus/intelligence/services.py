@@ -161,13 +161,47 @@ def ingest_files(*, actor, files, campus=None, extract: bool = True) -> list[Ing
 # --- extraction ------------------------------------------------------------------------------------
 
 
-def _extractor():
-    """The extractor and its name and version (the extraction package, kept by its own module)."""
+EXTRACTORS = ("rules", "llm")
+
+
+def extractor_named(name: str | None = None):
+    """(extract, name, version) of the extractor `name` ("rules" or "llm"; default: BIOCAMPUS_EXTRACTOR).
+
+    "rules" is the offline default. "llm" asks a language model (extraction/llm.py); its version is the
+    model's name, so a campus can tell which model read a document. An "llm" without an endpoint raises
+    LlmError here, before any document is touched."""
+    from django.conf import settings
+
     from . import extraction
 
-    name = getattr(extraction, "EXTRACTOR_NAME", "rules")
+    name = (name or getattr(settings, "BIOCAMPUS_EXTRACTOR", "rules") or "rules").strip().lower()
+    if name == "llm":
+        from functools import partial
+
+        from .extraction import llm
+
+        config = llm.LlmConfig.from_settings()
+        return partial(llm.extract, config=config), llm.EXTRACTOR_NAME, config.model
+    if name != "rules":
+        raise ValueError(f"Unknown extractor {name!r}; use one of {', '.join(EXTRACTORS)}.")
     version = str(getattr(extraction, "__version__", getattr(extraction, "VERSION", "")))
-    return extraction.extract, name, version
+    return extraction.extract, getattr(extraction, "EXTRACTOR_NAME", "rules"), version
+
+
+def _extractor():
+    """The extractor the settings choose, with its name and version (recorded on each document). A language
+    model that is not configured fails when called, so extract_document records why on the document."""
+    from .extraction.llm import LlmError
+
+    try:
+        return extractor_named()
+    except LlmError as error:
+        message = str(error)
+
+        def unavailable(*args, **kwargs):
+            raise LlmError(message)
+
+        return unavailable, "llm", ""
 
 
 def _linker(actor):

@@ -207,6 +207,22 @@ BIOCAMPUS_BULK_IMPORT_ROWS = int(os.environ.get("BIOCAMPUS_BULK_IMPORT_ROWS", 10
 BIOCAMPUS_INGEST_MAX_BYTES = int(os.environ.get("BIOCAMPUS_INGEST_MAX_BYTES", 20 * 1024 * 1024))
 BIOCAMPUS_INGEST_BACKGROUND_THRESHOLD = int(os.environ.get("BIOCAMPUS_INGEST_BACKGROUND_THRESHOLD", 20))
 BIOCAMPUS_INGEST_WORKER_GRACE_SECONDS = int(os.environ.get("BIOCAMPUS_INGEST_WORKER_GRACE_SECONDS", 5))
+# Which extractor reads press releases: "rules" (the default, offline) or "llm", a language model behind an
+# OpenAI-compatible chat-completions endpoint (docs/intelligence-extraction.md); the model's answers are checked
+# against the text like any other proposal.
+BIOCAMPUS_EXTRACTOR = os.environ.get("BIOCAMPUS_EXTRACTOR", "rules").strip().lower() or "rules"
+BIOCAMPUS_LLM_URL = os.environ.get("BIOCAMPUS_LLM_URL", "").strip()
+BIOCAMPUS_LLM_API_KEY = os.environ.get("BIOCAMPUS_LLM_API_KEY", "")
+BIOCAMPUS_LLM_MODEL = os.environ.get("BIOCAMPUS_LLM_MODEL", "").strip()
+BIOCAMPUS_LLM_TIMEOUT = float(os.environ.get("BIOCAMPUS_LLM_TIMEOUT", 60))
+BIOCAMPUS_LLM_CHUNK_CHARS = int(os.environ.get("BIOCAMPUS_LLM_CHUNK_CHARS", 12_000))
+if BIOCAMPUS_EXTRACTOR not in ("rules", "llm"):
+    raise ImproperlyConfigured(f"BIOCAMPUS_EXTRACTOR must be rules or llm, not {BIOCAMPUS_EXTRACTOR!r}.")
+if BIOCAMPUS_EXTRACTOR == "llm" and not (BIOCAMPUS_LLM_URL and BIOCAMPUS_LLM_MODEL):
+    raise ImproperlyConfigured(
+        "BIOCAMPUS_EXTRACTOR=llm needs BIOCAMPUS_LLM_URL (an OpenAI-compatible server, e.g. http://localhost:11434/v1)"
+        " and BIOCAMPUS_LLM_MODEL."
+    )
 
 LOGGING = {
     "version": 1,

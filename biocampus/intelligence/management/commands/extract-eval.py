@@ -1,4 +1,4 @@
-"""`biocampus extract-eval GOLD_DIR [--format table|json]`: precision, recall and F1 of the extractor against
+"""`biocampus extract-eval GOLD_DIR [--format table|json] [--extractor rules|llm]`: precision, recall and F1 of the extractor against
 annotated folders (text.txt + gold.json), per document and overall (micro)."""
 
 import json
@@ -7,6 +7,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from biocampus.intelligence.extraction.evaluate import AREAS, evaluate, gold_folders
+from biocampus.intelligence.extraction.llm import LlmError
+from biocampus.intelligence.services import EXTRACTORS, extractor_named
 
 
 class Command(BaseCommand):
@@ -16,6 +18,12 @@ class Command(BaseCommand):
         parser.add_argument("gold_dir", help="a folder with text.txt and gold.json, or a folder of such folders")
         parser.add_argument("--format", default="table", dest="fmt", help="table (default) or json")
         parser.add_argument("--details", action="store_true", help="list missed and spurious items (table format)")
+        parser.add_argument(
+            "--extractor",
+            choices=EXTRACTORS,
+            default=None,
+            help="rules (offline) or llm (the language model of BIOCAMPUS_LLM_URL); default: BIOCAMPUS_EXTRACTOR",
+        )
 
     def handle(self, *args, **options):
         root = Path(options["gold_dir"])
@@ -27,12 +35,20 @@ class Command(BaseCommand):
         if fmt not in ("table", "json"):
             raise CommandError(f"Unknown format {options['fmt']!r}; use table or json.")
         try:
-            report = evaluate(root)
+            extract, name, version = extractor_named(options["extractor"])
+        except LlmError as error:
+            raise CommandError(str(error)) from None
+        try:
+            report = evaluate(root, extractor=extract)
+        except LlmError as error:
+            raise CommandError(str(error)) from None
         except (ValueError, KeyError) as error:
             raise CommandError(f"A gold.json could not be read: {error}") from None
+        report["extractor"] = {"name": name, "version": version}
         if fmt == "json":
             self.stdout.write(json.dumps(report, ensure_ascii=False, indent=1))
             return
+        self.stdout.write(f"extractor: {name} {version}".rstrip())
         header = f"{'document':<32}" + "".join(f"{a[:13]:>24}" for a in AREAS)
         self.stdout.write(header)
         self.stdout.write(f"{'':<32}" + "".join(f"{'P':>8}{'R':>8}{'F1':>8}" for _ in AREAS))

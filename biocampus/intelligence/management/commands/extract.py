@@ -1,11 +1,13 @@
-"""`biocampus extract FILE [--format json|text]`: what one document says, as proposed records with evidence."""
+"""`biocampus extract FILE [--format json|text] [--link] [--extractor rules|llm]`: what one document says, as proposed
+records with evidence."""
 
 import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from biocampus.intelligence.extraction import extract
+from biocampus.intelligence.extraction.llm import LlmError
+from biocampus.intelligence.services import EXTRACTORS, extractor_named
 
 
 class Command(BaseCommand):
@@ -17,6 +19,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--link", action="store_true", help="match the organisations against the registry (one query)"
         )
+        parser.add_argument(
+            "--extractor",
+            choices=EXTRACTORS,
+            default=None,
+            help="rules (offline) or llm (the language model of BIOCAMPUS_LLM_URL); default: BIOCAMPUS_EXTRACTOR",
+        )
 
     def handle(self, *args, **options):
         path = Path(options["file"])
@@ -25,6 +33,10 @@ class Command(BaseCommand):
         fmt = options["fmt"].lower()
         if fmt not in ("json", "text"):
             raise CommandError(f"Unknown format {options['fmt']!r}; use json or text.")
+        try:
+            extract, _name, _version = extractor_named(options["extractor"])
+        except LlmError as error:
+            raise CommandError(str(error)) from None
         title, text = read_file(path)
         linker = None
         if options["link"]:
@@ -32,7 +44,10 @@ class Command(BaseCommand):
             from biocampus.intelligence.extraction.linking import RegistryLinker
 
             linker = RegistryLinker(Organization.objects.all())
-        result = extract(text, title=title or None, source=str(path), linker=linker)
+        try:
+            result = extract(text, title=title or None, source=str(path), linker=linker)
+        except LlmError as error:
+            raise CommandError(str(error)) from None
         if fmt == "json":
             self.stdout.write(json.dumps(result, ensure_ascii=False, indent=1))
             return
