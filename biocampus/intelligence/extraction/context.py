@@ -7,6 +7,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
+from .gate import gate_text, has_case_variants
 from .names import Organisation
 
 REFERENCE = re.compile(
@@ -110,6 +111,11 @@ class Context:
         self.doc = doc
         self.orgs = orgs
         self.by_sentence: list[list[Mention]] = [[] for _ in doc.sentences]
+        # Each sentence lower-cased once for every rule that reads it: `lowered` exactly as str.lower() gives it
+        # (what the word tests of the rules read), `gate_texts` also with the case variants re.IGNORECASE matches
+        # (what the word gates in front of IGNORECASE patterns read); the same list when the text has none.
+        self.lowered = [s.text.lower() for s in doc.sentences]
+        self.gate_texts = [gate_text(s.text) for s in doc.sentences] if has_case_variants(doc.work) else self.lowered
         forms: dict[str, int] = {}
         for i, org in enumerate(orgs):
             for form in [org.name, *org.aliases]:

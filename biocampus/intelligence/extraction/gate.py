@@ -97,3 +97,27 @@ def gated(pattern: str, flags: int = 0) -> re.Pattern:
     if first is None:
         return re.compile(pattern, flags)
     return re.compile(f"(?={first})(?:{pattern})", flags)
+
+
+# Under re.IGNORECASE a pattern's "s" also matches "ſ" and its "i" matches "ı" and "İ" (and its "k" the Kelvin
+# sign, which lower() already maps to "k"). The gate text maps them too, so that a plain substring test on it never
+# rejects a sentence the pattern would match.
+_CASE_VARIANTS = str.maketrans({"ſ": "s", "ı": "i", "İ": "i"})
+_HAS_CASE_VARIANT = re.compile("[ſıİ]")
+
+
+def has_case_variants(text: str) -> bool:
+    return _HAS_CASE_VARIANT.search(text) is not None
+
+
+def gate_text(text: str) -> str:
+    """The lower-cased text that word gates (`words_gate`) read."""
+    if _HAS_CASE_VARIANT.search(text):
+        text = text.translate(_CASE_VARIANTS)
+    return text.lower()
+
+
+def words_gate(words) -> re.Pattern:
+    """One pattern that finds any of `words` (lower-case) as a plain substring of a gate text: a necessary
+    condition checked in one C scan before a costlier pattern that needs one of these words is tried."""
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))

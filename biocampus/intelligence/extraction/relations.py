@@ -9,7 +9,7 @@ import functools
 import re
 
 from .context import Context, Mention
-from .gate import gated
+from .gate import gated, words_gate
 from .sentences import DATE_FULL, date_of
 
 _NOT_AFTER_STRATEGIC = r"(?<!strategic )(?<!framework )"
@@ -136,6 +136,7 @@ _TYPE_WORDS = {
     "licensing": ("licen",),
 }
 _PARTNER_WORDS = ("cooperat", "collaborat", "partner", "forces", "teamed", "alliance", "support")
+_PARTNER_WORDS_GATE = words_gate(_PARTNER_WORDS)
 # Cheap gates (plain substring tests on the lower-cased sentence) before any pattern of a family is tried.
 _JOIN_WORDS = (
     "join",
@@ -212,17 +213,6 @@ _RELATION_WORDS = (
     "loan",
     "from",
 )
-_JOIN_GATE = re.compile(
-    r"join|settl|move|moving|relocat|operation|admit|based|located|housed|headquarter|lease|open|establish|set up|"
-    r"build|resident|tenant|welcom|newcomer|compan|start|cohort|member|signed up|attract|brought",
-    re.I,
-)
-_RELATION_GATE = gated(
-    r"agree|cooperat|collaborat|partner|memorand|MOU|letter|contract|develop|commerciali|market|promot|acqui|"
-    r"takeover|buy|bought|merge|licen|buil[dt]|found|establish|jointly|support|invest|fund|grant|rais|financ|"
-    r"term sheet|alliance|forces|teamed|award|secur|receiv|closed|creat|released|launched|both parties|backed",
-    re.I,
-)
 
 
 _RELATIVE_GAP = re.compile(r"(?:['’]s)?\s*,\s*(?:which|who|that)\b[^;:]{0,140},\s*(?:also\s+|jointly\s+|then\s+)?")
@@ -243,13 +233,64 @@ _GAP_RESIDENT_OF = re.compile(
 _GAP_LOCATIVE = re.compile(r"\s+(?:in|at|on)\s+(?:the\s+)?")
 
 
-def _gate(words) -> re.Pattern:
-    """One pattern that finds any of `words` as a plain substring: the same test as `any(w in low ...)`, in C."""
-    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
-
-
-_JOIN_GATE = _gate(_JOIN_WORDS)
-_TYPE_GATES = {kind: _gate(words) for kind, words in _TYPE_WORDS.items()}
+# Plain substring gates: each the same test as `any(w in low for w in words)`, in one C scan.
+_JOIN_GATE = words_gate(_JOIN_WORDS)
+_RELATION_WORDS_GATE = words_gate(_RELATION_WORDS)
+_TYPE_GATES = {kind: words_gate(words) for kind, words in _TYPE_WORDS.items()}
+# Words without one of which a pattern cannot match (each read from the pattern's alternatives), tested on the
+# sentence's gate text before the pattern itself is tried: most sentences are rejected by one C scan.
+_JOIN_VERB_GATE = words_gate(
+    [
+        "join",
+        "settl",
+        "move",
+        "moving",
+        "relocat",
+        "operations",
+        "admitted",
+        "locate",
+        "based",
+        "housed",
+        "headquartered",
+        "lease",
+        "open",
+        "establish",
+        "set up",
+        "build",
+        "resident",
+        "tenant",
+    ]
+)
+_RESIDENT_LIST_GATE = words_gate(["resident", "tenant", "newcomer", "new members", "cohort", "compan", "start"])
+_WELCOME_VERB_GATE = words_gate(["welcom", "signed up", "admitted", "attracted", "brought in"])
+_WELCOME_INTRO_GATE = words_gate(["including", "such as", "namely", ":"])
+_SUPPORT_GATE = words_gate(["support", "fund", "financ", "back"])
+_FUNDING_SOURCE_GATE = words_gate(["led by", "from", "backed by", "funded by", "participation"])
+_GRANT_WORD_GATE = words_gate(["grant", "funding", "subsidy", "award"])
+_BOTH_PARTIES = re.compile(r"\b(?:both parties|the two parties|the parties)\b")
+_STRATEGIC = re.compile(r"\bstrategic\b", re.I)
+_OTHER_AGREEMENT_TYPE = re.compile(
+    r"\b(?:distribution|licen[cs]ing|licen[cs]e|investment|supply|service)\s+agreements?\b", re.I
+)
+_EVENT_REFERENCE = re.compile(
+    r"\b(?:the|this year[’']s|this) (?:event|expo|exhibition|conference|forum|summit|fair|convention|"
+    r"congress|show)\b",
+    re.I,
+)
+_FRAMING_PHRASE = re.compile(r"^(?:At|During|For|Through|On the sidelines of|At the sidelines of)\b[^,]{0,80},")
+_HOST_AREA = re.compile(r"\b(?:zone|park|district|area)\b", re.I)
+_SUBJECT_GAP = re.compile(
+    r"(?:['’]s)?\s*(?:,\s*(?:which|who|that)\s+(?:\w+\s+){0,3}|\s*(?:also\s+|has\s+|have\s+|will\s+|"
+    r"had\s+|is\s+|are\s+|was\s+|were\s+|now\s+|jointly\s+|recently\s+|today\s+|officially\s+|"
+    r"successfully\s+|then\s+|agreed to\s+|plans to\s+|said it had agreed to\s+|said it has agreed to\s+)*)"
+)
+_PASSIVE_ACQUIRED = re.compile(r"\b(?:was|were|been|being) (?:\w+ )?acquired by\b")
+_ACQUISITION_OF = re.compile(r"acquisition of", re.I)
+_FROM_BEFORE = re.compile(r"\bfrom\s+(?:the\s+)?$")
+_RESIDENT_AFTER = re.compile(r"\s+(?:resident|tenant|company|start-?up|portfolio company|member)\b")
+_OPENED_BEFORE = re.compile(
+    r"\b(?:opened|launched|inaugurated|unveiled|established|set up|located|housed)\s+(?:the\s+|a\s+|its\s+|their\s+)?$"
+)
 
 
 class RelationFinder:
@@ -261,18 +302,23 @@ class RelationFinder:
         self.seen: set[tuple] = set()
         self._dates: dict[int, str | None] = {}
         self._events: dict[int, str | None] = {}  # event_for() of each sentence, read once per document
+        self._hosts: dict[int, bool] = {}  # is_host() of each organisation, read once per document
+        # The first sentence of each paragraph: where a framing phrase ("At the conference, …") names the event.
+        self._paragraph_first: dict[int, str] = {}
+        for sentence in ctx.doc.sentences:
+            self._paragraph_first.setdefault(sentence.paragraph, sentence.text)
 
     # ------------------------------------------------------------------ helpers
     def org_name(self, index: int) -> str:
         return self.ctx.orgs[index].name
 
     def is_host(self, org: int) -> bool:
-        o = self.ctx.orgs[org]
-        if o.kind in HOST_KINDS:
-            return True
-        return o.kind == "government" and bool(
-            re.search(r"\b(?:zone|park|district|area)\b", " ".join([o.name, *o.aliases]), re.I)
-        )
+        if org not in self._hosts:
+            o = self.ctx.orgs[org]
+            self._hosts[org] = o.kind in HOST_KINDS or (
+                o.kind == "government" and bool(_HOST_AREA.search(" ".join([o.name, *o.aliases])))
+            )
+        return self._hosts[org]
 
     def emit(
         self, kind: str, parties: list[int], index: int, evidence: tuple[int, int] | None = None, ordered: bool = False
@@ -319,12 +365,10 @@ class RelationFinder:
         if name:
             return name
         # The framing sentence of the paragraph ("For this year's expo, …", "At the conference, …").
-        para = [s for s in doc.sentences if s.paragraph == sentence.paragraph]
-        if para:
-            first = para[0].text
-            if re.match(r"^(?:At|During|For|Through|On the sidelines of|At the sidelines of)\b[^,]{0,80},", first):
-                head = first.split(",", 1)[0]
-                return self._event_in(head, allow_reference=True)
+        first = self._paragraph_first[sentence.paragraph]
+        if _FRAMING_PHRASE.match(first):
+            head = first.split(",", 1)[0]
+            return self._event_in(head, allow_reference=True)
         return None
 
     def _event_in(self, text: str, allow_reference: bool = True) -> str | None:
@@ -335,16 +379,7 @@ class RelationFinder:
                 for e in self.events:
                     if found == e.name or found in e.aliases or e.name.endswith(found):
                         return e.name
-        if (
-            allow_reference
-            and len(self.events) == 1
-            and re.search(
-                r"\b(?:the|this year[’']s|this) (?:event|expo|exhibition|conference|forum|summit|fair|convention|"
-                r"congress|show)\b",
-                text,
-                re.I,
-            )
-        ):
+        if allow_reference and len(self.events) == 1 and _EVENT_REFERENCE.search(text):
             return self.events[0].name
         return None
 
@@ -357,12 +392,7 @@ class RelationFinder:
         gap = self.ctx.doc.work[last.end : before]
         if _RELATIVE_GAP.fullmatch(gap):
             return self._chain_ending(index, last)
-        if re.fullmatch(
-            r"(?:['’]s)?\s*(?:,\s*(?:which|who|that)\s+(?:\w+\s+){0,3}|\s*(?:also\s+|has\s+|have\s+|will\s+|"
-            r"had\s+|is\s+|are\s+|was\s+|were\s+|now\s+|jointly\s+|recently\s+|today\s+|officially\s+|"
-            r"successfully\s+|then\s+|agreed to\s+|plans to\s+|said it had agreed to\s+|said it has agreed to\s+)*)",
-            gap,
-        ) and not self._in_list_tail(index, last):
+        if _SUBJECT_GAP.fullmatch(gap) and not self._in_list_tail(index, last):
             chain = self._chain_ending(index, last)
             return chain
         first = mentions[0]
@@ -416,16 +446,15 @@ class RelationFinder:
             base = sentence.start
             if not mentions:
                 continue
-            low = text.lower()
+            low = self.ctx.lowered[index]
             if _JOIN_GATE.search(low):
                 self.joined(index, text, base)
-            if not any(word in low for word in _RELATION_WORDS):
+            if not _RELATION_WORDS_GATE.search(low):
                 continue
-            if len(mentions) < 2 and not re.search(r"\b(?:both parties|the two parties|the parties)\b", text):
+            if len(mentions) < 2 and not ("parties" in text and _BOTH_PARTIES.search(text)):
                 continue
             self.investment(index, text, base)
             types = []
-            low = text.lower()
             for kind, pattern in TYPE_TRIGGERS:
                 if not _TYPE_GATES[kind].search(low):
                     continue
@@ -441,20 +470,16 @@ class RelationFinder:
                 "licensing",
             }:
                 g = GENERIC_AGREEMENT.search(text) if "agreement" in low else None
-                if g and re.search(
-                    r"\b(?:distribution|licen[cs]ing|licen[cs]e|investment|supply|service)\s+agreements?\b",
-                    g.group(0),
-                    re.I,
-                ):
+                if g and _OTHER_AGREEMENT_TYPE.search(g.group(0)):
                     g = None
                 if g and not INVESTMENT_AGREEMENT.search(text):
                     types.append(("other_agreement", g))
-            if "framework_agreement" in kinds and re.search(r"\bstrategic\b", text, re.I):
+            if "framework_agreement" in kinds and _STRATEGIC.search(text):
                 kinds.add("strategic_cooperation")
                 if not any(k == "strategic_cooperation" for k, _ in types):
                     types.append(("strategic_cooperation", TYPE_TRIGGERS[1][1].search(text)))
             co = CO_BUILD.search(text) if ("co" in low or "jointly" in low) else None
-            partner = PARTNERSHIP.search(text) if any(w in low for w in _PARTNER_WORDS) else None
+            partner = PARTNERSHIP.search(text) if _PARTNER_WORDS_GATE.search(low) else None
             agreement_kinds = {
                 "other_agreement",
                 "cooperation_agreement",
@@ -475,15 +500,12 @@ class RelationFinder:
     def parties(self, kind: str, index: int, start: int, end: int, match) -> list[Mention]:
         subject = self.subject(index, start)
         if kind == "acquisition":
-            passive = re.search(
-                r"\b(?:was|were|been|being) (?:\w+ )?acquired by\b",
-                match.string[max(0, match.start() - 12) : match.end() + 4],
-            )
+            passive = _PASSIVE_ACQUIRED.search(match.string[max(0, match.start() - 12) : match.end() + 4])
             target = self.first_after(index, end)
             if passive:
                 target_by = self.first_after(index, end)
                 return ([target_by] if target_by else []) + subject[:1]
-            if re.match(r"acquisition of", match.group(0), re.I) and not subject:
+            if _ACQUISITION_OF.match(match.group(0)) and not subject:
                 by = self.after(index, end, r"\bby\b")
                 return by[:1] + ([target] if target else [])
             return subject[:1] + ([target] if target else [])
@@ -543,7 +565,8 @@ class RelationFinder:
 
     def investment(self, index: int, text: str, base: int) -> None:
         # "£60m from A", "a loan from B": A and B fund the subject (or the last sentence's subject).
-        low = text.lower()
+        low = self.ctx.lowered[index]
+        gate = self.ctx.gate_texts[index]
         for m in MONEY_FROM.finditer(text) if " from " in low else ():
             funder = self.first_after(index, base + m.end(), window=6)
             if funder is None:
@@ -551,19 +574,18 @@ class RelationFinder:
             recipients = [
                 x
                 for x in self.subject(index, base + m.start())
-                if x.org != funder.org
-                and not re.search(r"\bfrom\s+(?:the\s+)?$", self.ctx.doc.work[x.start - 12 : x.start])
+                if x.org != funder.org and not _FROM_BEFORE.search(self.ctx.doc.work[x.start - 12 : x.start])
             ]
             recipients = recipients or self.previous_subject(index)
             if recipients and recipients[0].org != funder.org:
                 self.emit("investment", [funder.org, recipients[0].org], index, ordered=True)
-        m = SUPPORT_WITH_MONEY.search(text)
+        m = SUPPORT_WITH_MONEY.search(text) if "with" in gate and _SUPPORT_GATE.search(gate) else None
         if m:
             givers = self.subject(index, base + m.start())
             target = self.first_after(index, base + m.end(), window=25)
             if givers and target and givers[0].org != target.org:
                 self.emit("investment", [givers[0].org, target.org], index, ordered=True)
-        m = FUNDING.search(text)
+        m = FUNDING.search(text) if _FUNDING_SOURCE_GATE.search(gate) else None
         if m:
             recipients = self.subject(index, base + m.start())
             funders = self.after(
@@ -578,21 +600,22 @@ class RelationFinder:
                     if f.org != r.org:
                         self.emit("investment", [f.org, r.org], index, ordered=True)
             return
-        m = INVESTS.search(text)
+        m = INVESTS.search(text) if "invest" in gate else None
         if m:  # (a "will invest … in new/the/a" test here decided nothing: every match is read)
             investors = self.subject(index, base + m.start())
             target = self.first_after(index, base + m.end() - 2, window=40)
             if investors and target:
                 self.emit("investment", [investors[0].org, target.org], index, ordered=True)
                 return
-        m = GRANT.search(text)
-        if m and _GRANT_WORD.search(text):
+        # (Both patterns must match: the one that fails more often, after its word gate, is tried first.)
+        m = GRANT.search(text) if _GRANT_WORD_GATE.search(gate) and _GRANT_WORD.search(text) else None
+        if m:
             givers = self.subject(index, base + m.start())
             target = self.first_after(index, base + m.end(), window=30)
             if givers and target:
                 self.emit("investment", [givers[0].org, target.org], index, ordered=True)
                 return
-        m = _FUNDING_FROM.search(text)
+        m = _FUNDING_FROM.search(text) if "from" in gate else None
         if m:
             recipients = self.subject(index, base + m.start())
             funders = self.after(index, base + m.start(), r"\bfrom\b", window=40)
@@ -600,8 +623,9 @@ class RelationFinder:
                 for r in recipients[:1]:
                     if f.org != r.org:
                         self.emit("investment", [f.org, r.org], index, ordered=True)
-        if INVESTMENT_AGREEMENT.search(text):
-            subject = self.subject(index, base + INVESTMENT_AGREEMENT.search(text).start())
+        m = INVESTMENT_AGREEMENT.search(text) if "investment" in gate else None
+        if m:
+            subject = self.subject(index, base + m.start())
             w = self.after(index, self._subject_end(subject, base), r"\bwith\b")
             if subject and w:
                 self.emit("investment", [subject[0].org, *(x.org for x in w)], index, ordered=True)
@@ -615,10 +639,7 @@ class RelationFinder:
             if (
                 _GAP_ARTICLE.fullmatch(gap)
                 and self.is_host(b.org)
-                and re.match(
-                    r"\s+(?:resident|tenant|company|start-?up|portfolio company|member)\b",
-                    ctx.doc.work[b.end : b.end + 30],
-                )
+                and _RESIDENT_AFTER.match(ctx.doc.work[b.end : b.end + 30])
             ):
                 self._join([a], b, index)
             if _GAP_RESIDENT_OF.fullmatch(gap) and self.is_host(b.org):
@@ -626,21 +647,23 @@ class RelationFinder:
             if (
                 _GAP_LOCATIVE.fullmatch(gap)
                 and self.is_host(b.org)
-                and re.search(
-                    r"\b(?:opened|launched|inaugurated|unveiled|established|set up|located|housed)\s+(?:the\s+|a\s+|its\s+|their\s+)?$",
-                    ctx.doc.work[max(0, a.start - 40) : a.start],
-                )
+                and _OPENED_BEFORE.search(ctx.doc.work[max(0, a.start - 40) : a.start])
             ):
                 self._join([a], b, index)
-        for m in JOIN.finditer(text):
+        gate = ctx.gate_texts[index]
+        for m in JOIN.finditer(text) if _JOIN_VERB_GATE.search(gate) else ():
             verb_start, verb_end = base + m.start(), base + m.end()
             host = self.first_after(index, verb_end, window=60, host=True)
             if host is None:
                 continue
             joiners = self.subject(index, verb_start)
             self._join(joiners, host, index)
-        for pattern in (RESIDENT_LIST, WELCOME):
-            for m in pattern.finditer(text):
+        read_lists = (
+            _RESIDENT_LIST_GATE.search(gate) is not None,
+            _WELCOME_VERB_GATE.search(gate) is not None and _WELCOME_INTRO_GATE.search(gate) is not None,
+        )
+        for pattern, worth_reading in zip((RESIDENT_LIST, WELCOME), read_lists, strict=True):
+            for m in pattern.finditer(text) if worth_reading else ():
                 intro_end = base + m.end("intro")
                 listed = [x for x in mentions if x.start >= intro_end]
                 if not listed:
