@@ -214,8 +214,13 @@ BIOCAMPUS_EXTRACTOR = os.environ.get("BIOCAMPUS_EXTRACTOR", "rules").strip().low
 BIOCAMPUS_LLM_URL = os.environ.get("BIOCAMPUS_LLM_URL", "").strip()
 BIOCAMPUS_LLM_API_KEY = os.environ.get("BIOCAMPUS_LLM_API_KEY", "")
 BIOCAMPUS_LLM_MODEL = os.environ.get("BIOCAMPUS_LLM_MODEL", "").strip()
-BIOCAMPUS_LLM_TIMEOUT = float(os.environ.get("BIOCAMPUS_LLM_TIMEOUT", 60))
-BIOCAMPUS_LLM_CHUNK_CHARS = int(os.environ.get("BIOCAMPUS_LLM_CHUNK_CHARS", 12_000))
+try:
+    BIOCAMPUS_LLM_TIMEOUT = float(os.environ.get("BIOCAMPUS_LLM_TIMEOUT", 60))
+    BIOCAMPUS_LLM_CHUNK_CHARS = int(os.environ.get("BIOCAMPUS_LLM_CHUNK_CHARS", 12_000))
+except ValueError as error:
+    raise ImproperlyConfigured(
+        f"BIOCAMPUS_LLM_TIMEOUT and BIOCAMPUS_LLM_CHUNK_CHARS must be numbers ({error})."
+    ) from None
 if BIOCAMPUS_EXTRACTOR not in ("rules", "llm"):
     raise ImproperlyConfigured(f"BIOCAMPUS_EXTRACTOR must be rules or llm, not {BIOCAMPUS_EXTRACTOR!r}.")
 if BIOCAMPUS_EXTRACTOR == "llm" and not (BIOCAMPUS_LLM_URL and BIOCAMPUS_LLM_MODEL):
