@@ -227,6 +227,24 @@ def test_a_long_document_is_read_in_paragraph_chunks_and_merged(llm_settings, fa
     )
 
 
+@needs_seed
+def test_evidence_retyped_by_the_model_is_found_where_the_text_has_it(llm_settings, fake_model):
+    """Models often retype curly quotes as straight ones and reflow spaces: the span is still found, and the
+    evidence is the text's own characters."""
+    text = (SEED / "icampus-press-release.txt").read_text(encoding="utf-8")
+    answer = seed_gold_answer()
+    for item in answer["relations"] + answer["milestones"]:
+        item["evidence"] = item["evidence"].replace("’", "'").replace(" ", "  ")
+    fake_model.answer = answer
+    result = llm.extract(text)
+    gold = json.loads((SEED / "icampus-gold.json").read_text(encoding="utf-8"))
+    scores = score_document(gold, result)
+    assert all(scores[a]["f1"] == 1.0 for a in ("organizations", "relations", "milestones")), scores
+    assert any("’" in r["evidence"] for r in result["relations"])
+    for item in result["relations"] + result["milestones"]:
+        assert text[item["evidence_start"] : item["evidence_end"]] == item["evidence"]
+
+
 # (2) the request -----------------------------------------------------------------------------------------
 
 
@@ -321,6 +339,35 @@ def test_what_the_text_does_not_say_is_dropped(llm_settings, fake_model):
     assert len(reading.dropped) == 9
     for item in result["organizations"] + result["relations"] + result["milestones"]:
         assert RELEASE[item["evidence_start"] : item["evidence_end"]] == item["evidence"]
+
+
+def test_a_relation_may_name_an_organisation_a_later_part_lists(llm_settings, fake_model):
+    llm_settings.BIOCAMPUS_LLM_CHUNK_CHARS = 500
+    text = (
+        "Acme Bio joined Riverside Science Park.\n\n"
+        + "Filler sentence about the weather. " * 20
+        + "\n\nRiverside Science Park opened in 2020."
+    )
+    first = {"organizations": [{"name": "Acme Bio", "kind": "company"}],
+             "relations": [{"type": "joined_campus", "parties": ["Acme Bio", "Riverside Science Park"],
+                            "evidence": "Acme Bio joined Riverside Science Park."}]}  # fmt: skip
+    later = {"organizations": [{"name": "Riverside Science Park", "kind": "science park"}]}
+    fake_model.answer = lambda body: (
+        200,
+        {},
+        fake_model.content(json.dumps(first if len(fake_model.requests) == 1 else later)),
+    )
+    result = llm.extract(text)
+    assert len(fake_model.requests) == 3
+    assert [(r["type"], r["parties"]) for r in result["relations"]] == [
+        ("joined_campus", ["Acme Bio", "Riverside Science Park"])
+    ]
+    assert result["organizations"][1]["kind"] == "campus"
+
+
+def test_an_empty_text_asks_nothing(llm_settings, fake_model):
+    assert llm.extract("  \n\n ")["organizations"] == [] and llm.extract(None)["relations"] == []
+    assert fake_model.requests == []
 
 
 def test_answers_of_the_wrong_shape_give_an_empty_result_not_an_error(llm_settings, fake_model):

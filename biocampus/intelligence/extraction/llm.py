@@ -50,6 +50,8 @@ RETRY_STATUSES = frozenset({429, 502, 503, 504})
 RETRIES = 2
 MAX_RETRY_PAUSE = 10.0
 MAX_ANSWER_BYTES = 8 * 1024 * 1024
+# The organisation names of earlier parts repeated to the model with each later part (a long list costs tokens).
+KNOWN_NAMES = 200
 
 # The vocabulary of ANNOTATION.md.
 ORG_KINDS = (
@@ -580,9 +582,10 @@ class _Merger:
         self.events: list[dict] = []
         self.event_by_key: dict[str, dict] = {}
         self.dropped: list[dict] = []
+        self.later: list[tuple[str, dict, tuple[int, int]]] = []
 
     def names(self) -> list[str]:
-        return [o["name"] for o in self.orgs]
+        return [o["name"] for o in self.orgs[:KNOWN_NAMES]]
 
     def drop(self, area: str, item, reason: str) -> None:
         self.dropped.append({"area": area, "item": item, "reason": reason})
@@ -599,10 +602,15 @@ class _Merger:
             self.add_org(item, near)
         for item in self.items(answer, "events"):
             self.add_event(item, near)
-        for item in self.items(answer, "relations"):
-            self.add_relation(item, near)
-        for item in self.items(answer, "milestones"):
-            self.add_milestone(item, near)
+        # Relations and milestones wait for the last part: their organisations and events may come in any part.
+        self.later.extend(
+            (area, item, near) for area in ("relations", "milestones") for item in self.items(answer, area)
+        )
+
+    def finish(self) -> None:
+        for area, item, near in self.later:
+            (self.add_relation if area == "relations" else self.add_milestone)(item, near)
+        self.later = []
 
     def items(self, answer: dict, area: str) -> list[dict]:
         items = answer.get(area) or []
@@ -792,6 +800,7 @@ class _Merger:
         )
 
     def result(self, *, title, source) -> dict:
+        self.finish()
         return {
             "id": None,
             "source": source,
