@@ -79,8 +79,9 @@ def token_user(secret: str) -> User | None:
     token = (
         ApiToken.objects.select_related("user")
         .filter(key_hash=hash_secret(secret), revoked_at__isnull=True, user__is_active=True)
-        .first()
+        .order_by()[:1]  # one row at most (the hash is unique): no default ordering to compile on every request
     )
+    token = next(iter(token), None)
     if token is None or (token.expires_at is not None and token.expires_at <= now):
         return None
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:

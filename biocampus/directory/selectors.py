@@ -261,9 +261,11 @@ def organization_detail_for(user) -> QuerySet[Organization]:
 
 def organization_api_detail_for(user) -> QuerySet[Organization]:
     """Organisations with exactly what the API's OrganizationOut shows (no people, no units)."""
-    return visible(Organization.objects.select_related("parent", "steward__organization"), user).prefetch_related(
-        "fields", "identifiers"
+    # search_text is the search index's copy of the names: never shown, and the longest column of the three rows.
+    organizations = Organization.objects.select_related("parent", "steward__organization").defer(
+        "search_text", "parent__search_text", "steward__organization__search_text"
     )
+    return visible(organizations, user).prefetch_related("fields", "identifiers")
 
 
 def people_for(user, *, q: str = "", organization: Organization | None = None) -> QuerySet[Person]:
