@@ -22,8 +22,9 @@ import time
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
+
+from biocampus.core import background
 
 from .importer import ImportOptions, import_bytes
 from .kinds import kind_named
@@ -82,23 +83,13 @@ def queue(run: ImportRun, *, stage: str) -> ImportRun:
     run.started_at = run.finished_at = None
     run.progress_done = 0
     run.save()
-    transaction.on_commit(lambda: _enqueue(run.pk))
+    background.enqueue_on_commit("biocampus.exchange.tasks.run_import_stage", run.pk, what="import run")
     return run
-
-
-def _enqueue(run_id: int) -> None:
-    from .tasks import run_import_stage
-
-    try:
-        run_import_stage.enqueue(run_id)
-    except Exception:  # no task backend or queue table: the run page runs the stage itself
-        logger.exception("could not queue import run %s; the page will run it", run_id)
 
 
 def claim(run_id: int) -> bool:
     """Take a queued stage to run it; False if someone else already did (a worker, another request)."""
-    now = timezone.now()
-    return bool(ImportRun.objects.filter(pk=run_id, status=Status.QUEUED).update(status=Status.RUNNING, started_at=now))
+    return background.claim(ImportRun, run_id)
 
 
 def execute(run_id: int) -> ImportRun | None:
@@ -153,4 +144,4 @@ def inline_delay(run: ImportRun) -> int:
     """Seconds the run page waits for a worker before running a queued stage itself: none for small files."""
     if run.size <= int(getattr(settings, "BIOCAMPUS_IMPORT_INLINE_BYTES", 1024 * 1024)):
         return 0
-    return int(getattr(settings, "BIOCAMPUS_IMPORT_WORKER_GRACE_SECONDS", 5))
+    return background.grace_seconds("BIOCAMPUS_IMPORT_WORKER_GRACE_SECONDS", 5)

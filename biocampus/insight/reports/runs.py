@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import logging
 
-from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 
+from biocampus.core import background
 from biocampus.insight.models import ReportRun
 
 from . import STEPS, build_report, campuses_reportable_by
@@ -35,26 +34,13 @@ def queue(*, user, campus, year: int, fmt: str, language: str) -> ReportRun:
     run = ReportRun.objects.create(
         created_by=user, campus=campus, year=year, format=fmt, language=language, steps_total=len(STEPS)
     )
-    transaction.on_commit(lambda: _enqueue(run.pk))
+    background.enqueue_on_commit("biocampus.insight.tasks.generate_report", run.pk, what="report run")
     return run
-
-
-def _enqueue(run_id: int) -> None:
-    from biocampus.insight.tasks import generate_report
-
-    try:
-        generate_report.enqueue(run_id)
-    except Exception:  # no task backend or queue table: the run page generates it itself
-        logger.exception("could not queue report run %s; the page will run it", run_id)
 
 
 def claim(run_id: int) -> bool:
     """Take a queued run; False if someone else already did (a worker, another request)."""
-    return bool(
-        ReportRun.objects.filter(pk=run_id, status=Status.QUEUED).update(
-            status=Status.RUNNING, started_at=timezone.now()
-        )
-    )
+    return background.claim(ReportRun, run_id)
 
 
 def execute(run_id: int) -> ReportRun | None:
@@ -89,4 +75,4 @@ def execute(run_id: int) -> ReportRun | None:
 
 def inline_delay() -> int:
     """Seconds the run page waits for a worker before generating the report itself."""
-    return int(getattr(settings, "BIOCAMPUS_REPORT_WORKER_GRACE_SECONDS", 2))
+    return background.grace_seconds("BIOCAMPUS_REPORT_WORKER_GRACE_SECONDS", 2)
