@@ -122,7 +122,9 @@ def _handler(model: FakeModel):
 
 
 @pytest.fixture
-def fake_model():
+def fake_model(monkeypatch):
+    for name in ("no_proxy", "NO_PROXY"):  # a proxy in the environment must not stand between us and the server
+        monkeypatch.setenv(name, "127.0.0.1,localhost")
     model = FakeModel(url="")
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(model))
     server.daemon_threads = True
@@ -370,6 +372,15 @@ def test_an_empty_text_asks_nothing(llm_settings, fake_model):
     assert fake_model.requests == []
 
 
+@pytest.mark.parametrize(
+    ("written", "value"),
+    [(12, 12), (2.5, 2.5), ("more than 470", 470), ("2.5 billion yuan", 2500000000), ("£2m", 2000000),
+     ("1,200 hospitals", 1200), ("120 m2", 120), ("undisclosed", None), (True, None), (None, None)],
+)  # fmt: skip
+def test_values_become_plain_numbers(written, value):
+    assert llm._number(written) == value
+
+
 def test_answers_of_the_wrong_shape_give_an_empty_result_not_an_error(llm_settings, fake_model):
     fake_model.answer = {"organizations": "Acme", "relations": [1, None], "milestones": None}
     reading = llm.read(RELEASE)
@@ -458,6 +469,26 @@ def test_a_failed_extraction_is_recorded_on_the_document_and_proposes_nothing(
     assert len(facts) == 4 + 2 + 1
     for fact in facts:
         assert document.text[fact.evidence_start : fact.evidence_end] == fact.evidence
+
+
+def test_a_batch_goes_on_when_the_model_fails_on_one_document(llm_settings, fake_model, users, campus_a):
+    def answer(body):
+        if "Acme Bio" in body["messages"][1]["content"]:
+            return 500, {}, b"{}"
+        return 200, {}, fake_model.content(json.dumps(RELEASE_ANSWER))
+
+    fake_model.answer = answer
+    run = services.ingest_run_queue(
+        actor=users.campus_staff,
+        campus=campus_a,
+        documents=[{"name": "a.txt", "title": "", "text": "Acme Bio joined Riverside Park."},
+                   {"name": "b.txt", "title": "", "text": RELEASE}],
+    )  # fmt: skip
+    done = services.ingest_run_execute(run.pk)
+    assert [line["outcome"] for line in done.results] == ["new", "new"]
+    first, second = (SourceDocument.objects.get(file_name=name) for name in ("a.txt", "b.txt"))
+    assert first.status == DocumentStatus.FAILED and "HTTP 500" in first.failure and not first.facts.exists()
+    assert second.status == DocumentStatus.EXTRACTED and second.facts.count() == 7
 
 
 def test_an_unconfigured_model_is_recorded_on_the_document(settings, users, campus_a):

@@ -180,7 +180,7 @@ class LlmError(Exception):
 class LlmConfig:
     url: str
     model: str
-    api_key: str = ""
+    api_key: str = field(default="", repr=False)  # never in a log line
     timeout: float = DEFAULT_TIMEOUT
     chunk_chars: int = DEFAULT_CHUNK_CHARS
 
@@ -220,7 +220,11 @@ class LlmConfig:
     def check(self) -> None:
         scheme = urllib.parse.urlsplit(self.url).scheme.lower()
         if scheme not in ("http", "https") or not urllib.parse.urlsplit(self.url).netloc:
-            raise LlmError(f"BIOCAMPUS_LLM_URL must be an http:// or https:// address, not {self.url!r}.")
+            raise LlmError(
+                f"BIOCAMPUS_LLM_URL must be an http:// or https:// address, not {_safe_address(self.url)!r}."
+            )
+        if not self.timeout > 0:
+            raise LlmError("BIOCAMPUS_LLM_TIMEOUT must be a number of seconds above 0.")
 
 
 @dataclass
@@ -300,16 +304,10 @@ def ask(config: LlmConfig, chunk: str, known: list[str] | tuple = ()) -> dict:
                 continue
             raise LlmError(_http_message(error, where, config)) from None
         except TimeoutError:
-            raise LlmError(
-                f"The language model at {where} did not answer within {config.timeout:g} seconds "
-                "(BIOCAMPUS_LLM_TIMEOUT). The document can be extracted again later."
-            ) from None
+            raise LlmError(_timeout_message(where, config)) from None
         except urllib.error.URLError as error:
             if isinstance(error.reason, TimeoutError):
-                raise LlmError(
-                    f"The language model at {where} did not answer within {config.timeout:g} seconds "
-                    "(BIOCAMPUS_LLM_TIMEOUT). The document can be extracted again later."
-                ) from None
+                raise LlmError(_timeout_message(where, config)) from None
             raise LlmError(
                 f"The language model at {where} cannot be reached ({error.reason}). Check that the server runs "
                 "and that BIOCAMPUS_LLM_URL is right."
@@ -319,6 +317,13 @@ def ask(config: LlmConfig, chunk: str, known: list[str] | tuple = ()) -> dict:
     if len(body) > MAX_ANSWER_BYTES:
         raise LlmError(f"The language model at {where} answered with more than {MAX_ANSWER_BYTES // 1048576} MB.")
     return parse_answer(body, where)
+
+
+def _timeout_message(where: str, config: LlmConfig) -> str:
+    return (
+        f"The language model at {where} did not answer within {config.timeout:g} seconds (BIOCAMPUS_LLM_TIMEOUT). "
+        "The document can be extracted again later."
+    )
 
 
 def _safe_address(url: str) -> str:
@@ -556,7 +561,7 @@ def _number(value):
     if isinstance(value, int | float):
         number = float(value)
     else:
-        match = re.search(r"(\d[\d,]*(?:\.\d+)?)\s*([a-zA-Z]+)?", str(value))
+        match = re.search(r"(\d[\d,]*(?:\.\d+)?)\s*([a-zA-Z]+)?(?![\w²³])", str(value))
         if not match:
             return None
         number = float(match.group(1).replace(",", ""))
