@@ -188,6 +188,29 @@ def test_extract_eval_with_the_llm_scores_the_gold_answer_perfectly(llm_settings
     assert "extractor: llm test-model" in table and "overall (micro)" in table
 
 
+def test_the_checks_keep_every_true_item_of_the_annotated_corpus(llm_settings, fake_model):
+    """A model answering each document's gold annotation scores 1.0 everywhere: no true name, alias or evidence
+    of the development and held-out sets is mistaken for a hallucination."""
+    corpus = ROOT / "biocampus" / "intelligence" / "corpus"
+    golds = {
+        (folder / "text.txt").read_text(encoding="utf-8"): json.loads(
+            (folder / "gold.json").read_text(encoding="utf-8")
+        )
+        for folder in sorted(p.parent for p in corpus.rglob("gold.json"))
+    }
+
+    def answer(body):
+        chunk = body["messages"][1]["content"]
+        gold = next(gold for text, gold in golds.items() if chunk in text)
+        return 200, {}, fake_model.content(json.dumps(gold, ensure_ascii=False))
+
+    fake_model.answer = answer
+    report = json.loads(run("extract-eval", str(corpus), "--extractor", "llm", "--format", "json"))
+    assert len(report["documents"]) == len(golds) >= 8
+    for area in ("organizations", "relations", "milestones"):
+        assert report["overall"][area]["f1"] == 1.0, (area, report["overall"][area])
+
+
 @needs_seed
 def test_the_result_has_the_rules_extractors_keys_and_true_offsets(llm_settings, fake_model):
     from biocampus.intelligence.extraction import extract as rules_extract
