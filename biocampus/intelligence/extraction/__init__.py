@@ -23,6 +23,7 @@ __all__ = ["extract", "empty_result", "EXTRACTOR_NAME", "__version__"]
 # campus can tell which documents were read by an older extractor (and read them again).
 EXTRACTOR_NAME = "rules"
 __version__ = "1.0"
+_LOWER_WORD = re.compile(r"\b[a-z][a-z'-]+\b")
 
 
 def empty_result(title: str | None = None, source: str | None = None) -> dict:
@@ -81,7 +82,7 @@ def _extract(text: str, title: str | None, source: str | None) -> dict:
                 Sentence(start, start + len(doc.title), doc.work[start : start + len(doc.title)], -1),
                 *name_sentences,
             ]
-    vocabulary = set(re.findall(r"\b[a-z][a-z'-]+\b", doc.work))
+    vocabulary = set(_LOWER_WORD.findall(doc.work))
     chunks = chunks_of(doc.work, name_sentences, vocabulary)
     accept_in_lists(chunks, name_sentences, doc.work)
     chunks = split_known_conjunctions(chunks)

@@ -7,10 +7,10 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from .gate import gate_text, has_case_variants
+from .gate import SentenceWords, gate_text, gated, has_case_variants
 from .names import Organisation
 
-REFERENCE = re.compile(
+REFERENCE = gated(
     r"\b(?:[Tt]he|[Ii]ts|[Tt]his|[Oo]ur)\s+(?:(?:new|science|research|innovation|life science|state|county|"
     r"management|municipal|local|two|Korean|US|UK|Japanese|Chinese|German|Swedish|British)\s+)?"
     r"(?P<noun>campus|park|zone|district|incubator|accelerator|hub|centre|center|company|firm|start-?up|group|"
@@ -115,7 +115,15 @@ class Context:
         # (what the word tests of the rules read), `gate_texts` also with the case variants re.IGNORECASE matches
         # (what the word gates in front of IGNORECASE patterns read); the same list when the text has none.
         self.lowered = [s.text.lower() for s in doc.sentences]
-        self.gate_texts = [gate_text(s.text) for s in doc.sentences] if has_case_variants(doc.work) else self.lowered
+        # Which sentences hold a word, for the word tests (`words`) and the word gates (`gate_words`).
+        if has_case_variants(doc.work):
+            self.gate_texts = [gate_text(s.text) for s in doc.sentences]
+            lowered_document = None if len(doc.work.lower()) != len(doc.work) else doc.work.lower()
+            self.words = SentenceWords(doc.sentences, lowered_document, self.lowered)
+            self.gate_words = SentenceWords(doc.sentences, gate_text(doc.work), self.gate_texts)
+        else:
+            self.gate_texts = self.lowered
+            self.words = self.gate_words = SentenceWords(doc.sentences, doc.work.lower(), self.lowered)
         forms: dict[str, int] = {}
         for i, org in enumerate(orgs):
             for form in [org.name, *org.aliases]:

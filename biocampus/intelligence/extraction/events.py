@@ -26,6 +26,12 @@ EVENT = re.compile(
     rf"(?:\s+(?P<year>(?:19|20)\d\d))?"
 )
 _HEAD_WORDS = re.compile(_HEADS)
+_KEY_WORD = re.compile(r"[\w·'’-]+")
+_ORDINAL_LOWER = re.compile(_ORDINAL.lower())
+_ORDINAL_START = re.compile(_ORDINAL)
+_LEADING_ORDINAL = re.compile(rf"^{_ORDINAL}\s+")
+_LEADING_WORDS = re.compile(r"^(?:(?:At|In|During|For|Through|The|This|At the|Before|After|On)\s+)+")
+_GENERIC_NAME = re.compile(r"^(?:Demo Day|Annual Meeting)$")
 _GENERIC = {
     "opening ceremony",
     "signing ceremony",
@@ -57,8 +63,8 @@ class Event:
 
 
 def _key(name: str) -> str:
-    words = [w for w in re.findall(r"[\w·'’-]+", name.lower()) if w not in ("the",)]
-    words = [w for w in words if not re.fullmatch(_ORDINAL.lower(), w)]
+    words = [w for w in _KEY_WORD.findall(name.lower()) if w not in ("the",)]
+    words = [w for w in words if not _ORDINAL_LOWER.fullmatch(w)]
     return " ".join(words)
 
 
@@ -71,10 +77,10 @@ def find_events(doc) -> list[Event]:
         for m in EVENT.finditer(s):
             name = m.group("name").strip()
             # Leading sentence words ("At the", "During") are not part of the name.
-            name = re.sub(r"^(?:(?:At|In|During|For|Through|The|This|At the|Before|After|On)\s+)+", "", name)
+            name = _LEADING_WORDS.sub("", name)
             if not name or name.lower() in _GENERIC or len(name.split()) < 2:
                 continue
-            if re.match(r"^(?:Demo Day|Annual Meeting)$", name):
+            if _GENERIC_NAME.match(name):
                 continue
             ordinal = m.group("ordinal")
             start = m.start("name") + (len(m.group("name")) - len(m.group("name").lstrip()))
@@ -91,7 +97,7 @@ def find_events(doc) -> list[Event]:
                 event = events[key] = Event(
                     full, key, sentence=index, start=sentence.start + start, end=sentence.start + end
                 )
-            elif ordinal and not re.match(_ORDINAL, event.name):
+            elif ordinal and not _ORDINAL_START.match(event.name):
                 event.name = full
             after = s[m.end() : m.end() + 80]
             acr = _ACRONYM_AFTER.match(after)
@@ -113,7 +119,7 @@ def event_pattern(events: list[Event]) -> re.Pattern | None:
     forms = []
     for e in events:
         forms.append(re.escape(e.name))
-        forms.append(re.escape(re.sub(rf"^{_ORDINAL}\s+", "", e.name)))
+        forms.append(re.escape(_LEADING_ORDINAL.sub("", e.name)))
         forms.extend(re.escape(a) for a in e.aliases)
     if not forms:
         return None

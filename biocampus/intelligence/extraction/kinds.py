@@ -29,6 +29,9 @@ _PRIORITY = (
 )
 _PRIORITY_RANK = {kind: rank for rank, kind in enumerate(_PRIORITY)}
 _OF_FOR = re.compile(r" (?:of|for) ")
+_ZONE_WORD = re.compile(r"\b(?:zone|district|area)\b")
+_CAPITALISED_PAIRS = re.compile(r"[A-Z][\w'’-]*(?: [A-Z][\w'-]*)?")
+_CAPITALISED_WORDS = re.compile(r"[A-Z][\w'’-]*")
 
 
 def kind_of(name: str, hint: str | None = None) -> str:
@@ -54,12 +57,7 @@ def kind_of(name: str, hint: str | None = None) -> str:
                 return hint
             if kind == "other" and hint in ("hub", "investor", "company", "campus", "hospital", "university"):
                 return hint
-            if (
-                kind == "government"
-                and re.search(r"\b(?:zone|district|area)\b", part)
-                and "committee" not in part
-                and hint == "campus"
-            ):
+            if kind == "government" and _ZONE_WORD.search(part) and "committee" not in part and hint == "campus":
                 return "campus"
             return kind
     return hint or "company"
@@ -70,8 +68,8 @@ def country_of(name: str, hints: list[str | None], local_places: dict[str, str])
         if hint:
             return hint
     # A country, demonym or unambiguous place written in the name.
-    tokens = re.findall(r"[A-Z][\w'’-]*(?: [A-Z][\w'-]*)?", name)
-    words = re.findall(r"[A-Z][\w'’-]*", name)
+    tokens = _CAPITALISED_PAIRS.findall(name)
+    words = _CAPITALISED_WORDS.findall(name)
     for phrase in tokens + words:
         for candidate in (phrase, phrase.split("-")[0]):
             if candidate in COUNTRIES:

@@ -108,19 +108,42 @@ _NUMBER_WORD_SET = frozenset(w for w in NUMBER_WORDS if " " not in w)
 _NUMBER_WORD_LIST = tuple(w for w in NUMBER_WORDS if " " not in w)
 _MONEY_WORDS = tuple(w.lower() for w in CURRENCY_WORDS) + tuple(s.lower() for s in CURRENCY_SYMBOLS if s.isalpha())
 _CERT_WORDS = ("certif", "accredit", "approv", "qualif", "licen", "clearance", "iso", "gmp", "designat")
-# Plain substring gates, each the same test as `any(w in low for w in words)`, in one C scan.
-_CERT_WORDS_GATE = re.compile("|".join(_CERT_WORDS))
-_OPEN_WORDS = re.compile("open|inaugur|unveil|launch|operation|commission")
-_PRODUCT_WORDS = re.compile("launch|introduc|unveil|releas|rolled")
+_OPEN_WORDS = ("open", "inaugur", "unveil", "launch", "operation", "commission")
+_PRODUCT_WORDS = ("launch", "introduc", "unveil", "releas", "rolled")
 _MONEY_SIGN = re.compile("[$£€¥₩₹]")
-_OPEN_GATE = gated(r"open|inaugur|unveil|launch|operation|commission", re.I)
-_CERT_GATE = gated(r"certif|accredit|approv|qualif|licen[cs]|clearance|ISO|GMP|designat", re.I)
-_PRODUCT_GATE = gated(r"launch|introduc|unveil|releas|rolled", re.I)
-_NUMBER_GATE = gated(r"\d|\b(?:" + _NUMWORD + r")\b|USD|RMB|yuan|dollar|euro|sterling", re.I)
 _RECEIVED = re.compile(r"\breceived\b")
 _CURRENCY_WITHOUT_FIGURE = re.compile(
     r"\b(USD|RMB|yuan|dollar|euro|GBP|sterling)\b[\w\s-]{0,20}\b(?:investment|funding|financing)\b"
 )
+_RELATIVE_CLAUSE = re.compile(r"^(?:['’]s)?\s*,\s*(?:which|who|that)\b")
+_FUTURE_OPENING = re.compile(
+    r"\b(?:will|plans? to|to open|is set to|would|expected to)\s+(?:\w+\s+)?(?:open|launch|inaugurate)\b", re.I
+)
+_FUTURE_BEFORE = re.compile(r"\b(?:will|plans? to|to|is set to|expected to)\s+(?:\w+\s+)?$")
+_SINCE_BEFORE = re.compile(r"\bsince\s+(?:it|its)?\s*$", re.I)
+_SINCE_IT_BEFORE = re.compile(r"\bsince\s+(?:it\s+|its\s+)?$", re.I)
+_WILL_BEFORE = re.compile(r"\bwill\s+(?:be\s+)?$")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_RESIDENTS_HAVE_RAISED = re.compile(
+    r"\b(?:residents|tenants|portfolio companies|resident companies)\b[^.]{0,30}\bhave raised\b"
+)
+_TARGET_WORD = re.compile(r"\b(?:output|sales|revenue|tax|value|investment|target)\b", re.I)
+_AWARDED = re.compile(r"\b(?:awarded|granted|gave)\b")
+_AWARD_WORD = re.compile(r"\bgrant|funding|award\b", re.I)
+_SUPPORT_WITH_BEFORE = re.compile(r"\b(?:support|fund|back|financ)\w*\s+(?:the\s+)?(?:[\w-]+\s+){0,3}with\s+$")
+_FROM_AFTER = re.compile(r"\s+from\b")
+_ROUND_AFTER = re.compile(r"^\s*(?:in|of)?\s*(?:seed|Series|financing|funding)", re.I)
+_CAPEX_AFTER = re.compile(r"^\s*(?:fund|deal|investment)", re.I)
+_DEADLINE_AFTER = re.compile(
+    r"^[^.;]*?\b(?:in the coming|by (?:the end of )?20\d\d|within (?:the next )?\w+ years|over the next|"
+    r"next year|in the next)\b",
+    re.I,
+)
+_HAVE_JOINED_AFTER = re.compile(r"^\s*(?:have|has)\s+(?:joined|signed|settled|moved)")
+_JOINED_HOST_AFTER = re.compile(
+    r"^\s*(?:have|has)\s+(?:\w+\s+)?(?:joined|signed (?:up )?(?:with|to)|moved into|settled in)\s+"
+)
+_LEASE_WORD = re.compile(r"\blease|leased|leases|occupy|rent", re.I)
 UNIT_NORMAL = {
     "company": "companies",
     "firms": "companies",
@@ -161,6 +184,12 @@ class MilestoneFinder:
         self.out: list[dict] = []
         self.seen: set[tuple] = set()
         self.relations = relations
+        # The sentences holding the words each rule needs, found once per document: the same tests as
+        # `any(w in lowered_sentence for w in words)`.
+        self._open_sentences = ctx.words.holding(_OPEN_WORDS)
+        self._certification_sentences = ctx.words.holding(_CERT_WORDS)
+        self._product_sentences = ctx.words.holding(_PRODUCT_WORDS)
+        self._money_word_sentences = ctx.words.holding(_MONEY_WORDS)
 
     def emit(self, org: int | None, kind: str, value, unit, index: int, date: str | None = None) -> None:
         if org is None:
@@ -195,7 +224,7 @@ class MilestoneFinder:
         # "X, which … <verb>" / "X … <verb>": the nearest antecedent of a relative clause.
         for m in reversed(before):
             between = work[m.end : position]
-            if re.match(r"^(?:['’]s)?\s*,\s*(?:which|who|that)\b", between) and between.count(",") <= 4:
+            if _RELATIVE_CLAUSE.match(between) and between.count(",") <= 4:
                 return [m.org]
         first = before[0]
         chain = [x for x in ctx.conjuncts(index, first) if x.end <= position]
@@ -208,14 +237,14 @@ class MilestoneFinder:
                 continue
             text, base = sentence.text, sentence.start
             # Cheap gates first: most sentences hold none of the words a rule needs.
-            low = text.lower()
-            if _OPEN_WORDS.search(low):
+            low = self.ctx.lowered[index]
+            if index in self._open_sentences:
                 self.openings(index, text, base)
-            if _CERT_WORDS_GATE.search(low):
+            if index in self._certification_sentences:
                 for m in CERTIFICATION.finditer(text):
                     for org in self.actor(index, base + m.start())[:1]:
                         self.emit(org, "certification", None, None, index, self._date_near(text, m.end()))
-            if _PRODUCT_WORDS.search(low):
+            if index in self._product_sentences:
                 for m in PRODUCT.finditer(text):
                     for org in self.actor(index, base + m.start())[:1]:
                         self.emit(org, "product_launch", None, None, index, self._date_near(text, m.end()))
@@ -229,35 +258,25 @@ class MilestoneFinder:
 
     def openings(self, index: int, text: str, base: int) -> None:
         ctx = self.ctx
-        if re.search(
-            r"\b(?:will|plans? to|to open|is set to|would|expected to)\s+(?:\w+\s+)?(?:open|launch|inaugurate)\b",
-            text,
-            re.I,
-        ):
-            future = True
-        else:
-            future = False
+        future = bool(_FUTURE_OPENING.search(text))
         for m in OPEN_ACTIVE.finditer(text):
-            if future and re.search(
-                r"\b(?:will|plans? to|to|is set to|expected to)\s+(?:\w+\s+)?$",
-                text[max(0, m.start() - 25) : m.start()],
-            ):
+            if future and _FUTURE_BEFORE.search(text[max(0, m.start() - 25) : m.start()]):
                 continue
             noun = m.group("noun").lower()
             kind = "lab_opened" if noun in ("lab", "laboratory", "laboratories") else "facility_opened"
             for actor in self.actor(index, base + m.start()):
                 self.emit(actor, kind, None, None, index, self._date_near(text, m.end()) or self._abs_date(text))
         for m in OPEN_PASSIVE.finditer(text):
-            if re.search(r"\bsince\s+(?:it|its)?\s*$", text[max(0, m.start() - 12) : m.start()], re.I):
+            if _SINCE_BEFORE.search(text[max(0, m.start() - 12) : m.start()]):
                 continue
-            if future and re.search(r"\bwill\s+(?:be\s+)?$", text[max(0, m.start() - 10) : m.start()]):
+            if future and _WILL_BEFORE.search(text[max(0, m.start() - 10) : m.start()]):
                 continue
             actors = self.actor(index, base + m.start())
             if actors:
                 kind = "lab_opened" if ctx.orgs[actors[0]].kind == "lab" else "facility_opened"
                 self.emit(actors[0], kind, None, None, index, self._date_near(text, m.end()))
         for m in OPEN_INTRANSITIVE.finditer(text):
-            if re.search(r"\bsince\s+(?:it\s+|its\s+)?$", text[max(0, m.start() - 12) : m.start()], re.I):
+            if _SINCE_IT_BEFORE.search(text[max(0, m.start() - 12) : m.start()]):
                 continue
             actors = self.actor(index, base + m.start())
             if actors and ctx.orgs[actors[0]].kind in ("campus", "hub", "service_center", "lab", "other"):
@@ -271,8 +290,7 @@ class MilestoneFinder:
 
     def quantities(self, index: int, text: str, base: int) -> None:
         money_spans = []
-        low = text.lower()
-        has_money = bool(_MONEY_SIGN.search(text)) or any(w in low for w in _MONEY_WORDS)
+        has_money = bool(_MONEY_SIGN.search(text)) or index in self._money_word_sentences
         for m in MONEY.finditer(text) if has_money else ():
             n, mul = (m.group("n1"), m.group("m1")) if m.group("sym") else (m.group("n2"), m.group("m2"))
             sym = m.group("sym")
@@ -308,7 +326,7 @@ class MilestoneFinder:
             if _QUAL_BEFORE.search(text[max(0, m.start() - 10) : m.start()]):
                 continue
             n = m.group("n")
-            if re.fullmatch(r"(?:19|20)\d\d", n):
+            if _YEAR.fullmatch(n):
                 continue
             value = _value(n, m.group("m"))
             if value is None or value == 0:
@@ -328,21 +346,17 @@ class MilestoneFinder:
         around = text[max(0, m.start() - 60) : m.end() + 60]
         if BACKGROUND.search(before[-60:]) and not FUTURE.search(before[-60:]):
             return
-        if re.search(
-            r"\b(?:residents|tenants|portfolio companies|resident companies)\b[^.]{0,30}\bhave raised\b", before
-        ):
+        if _RESIDENTS_HAVE_RAISED.search(before):
             owner = self._possessor(index)
             if owner is not None:
                 self.emit(owner, "funding", value, unit, index)
             return
-        if FUTURE.search(before[-80:]) and re.search(
-            r"\b(?:output|sales|revenue|tax|value|investment|target)\b", around, re.I
-        ):
+        if FUTURE.search(before[-80:]) and _TARGET_WORD.search(around):
             for org in self.actor(index, base + m.start()):
                 self.emit(org, "programme_target", value, unit, index)
             return
-        award_target = re.search(r"\b(?:awarded|granted|gave)\b", before)
-        if award_target and re.search(r"\bgrant|funding|award\b", around, re.I):
+        award_target = _AWARDED.search(before)
+        if award_target and _AWARD_WORD.search(around):
             target = next(
                 (
                     x
@@ -354,7 +368,7 @@ class MilestoneFinder:
             if target is not None:
                 self.emit(target.org, "funding", value, unit, index, self._abs_date(text))
                 return
-        support = re.search(r"\b(?:support|fund|back|financ)\w*\s+(?:the\s+)?(?:[\w-]+\s+){0,3}with\s+$", before)
+        support = _SUPPORT_WITH_BEFORE.search(before)
         if support:
             target = next(
                 (x for x in self.ctx.mentions(index) if base + support.start() < x.start < base + m.start()), None
@@ -362,16 +376,14 @@ class MilestoneFinder:
             if target is not None:
                 self.emit(target.org, "funding", value, unit, index, self._abs_date(text))
                 return
-        if re.match(r"\s+from\b", text[m.end() : m.end() + 8]) and not _RAISE_VERB.search(before):
+        if _FROM_AFTER.match(text[m.end() : m.end() + 8]) and not _RAISE_VERB.search(before):
             return  # "£60m from A": a funder's share, not a round of its own
-        if FUNDING_CUE.search(before[-100:]) or re.search(
-            r"^\s*(?:in|of)?\s*(?:seed|Series|financing|funding)", text[m.end() : m.end() + 30], re.I
-        ):
+        if FUNDING_CUE.search(before[-100:]) or _ROUND_AFTER.search(text[m.end() : m.end() + 30]):
             actors = self.actor(index, base + m.start())
             if actors:
                 self.emit(actors[0], "funding", value, unit, index, self._abs_date(text))
             return
-        if CAPEX.search(before[-60:]) or re.search(r"^\s*(?:fund|deal|investment)", text[m.end() : m.end() + 20], re.I):
+        if CAPEX.search(before[-60:]) or _CAPEX_AFTER.search(text[m.end() : m.end() + 20]):
             actors = self.actor(index, base + m.start())
             if actors:
                 self.emit(actors[0], "other", value, unit, index)
@@ -394,12 +406,7 @@ class MilestoneFinder:
             return
         actors = self.actor(index, base + m.start())
         following = text[m.end() : m.end() + 40]
-        if re.search(
-            r"^[^.;]*?\b(?:in the coming|by (?:the end of )?20\d\d|within (?:the next )?\w+ years|over the next|"
-            r"next year|in the next)\b",
-            following,
-            re.I,
-        ):
+        if _DEADLINE_AFTER.search(following):
             local = local + " will "
         if (
             unit
@@ -426,16 +433,12 @@ class MilestoneFinder:
             for org in self._target_orgs(index, base + m.start(), actors):
                 self.emit(org, "programme_target", value, unit, index)
             return
-        if OTHER_CUE.search(local) or re.search(
-            r"^\s*(?:have|has)\s+(?:joined|signed|settled|moved)", text[m.end() : m.end() + 25]
-        ):
+        if OTHER_CUE.search(local) or _HAVE_JOINED_AFTER.search(text[m.end() : m.end() + 25]):
             if not actors:
                 actors = [s for s in self.ctx.subjects[max(0, index - 3) : index] if s is not None][-1:]
             # "eight start-ups have joined X": the host after the verb.
             after = text[m.end() : m.end() + 60]
-            joined = re.match(
-                r"^\s*(?:have|has)\s+(?:\w+\s+)?(?:joined|signed (?:up )?(?:with|to)|moved into|settled in)\s+", after
-            )
+            joined = _JOINED_HOST_AFTER.match(after)
             if joined:
                 host = next(
                     (
@@ -450,9 +453,7 @@ class MilestoneFinder:
                 if host is not None:
                     self.emit(host.org, "other", value, unit, index)
                     return
-            if unit in ("square meters", "square feet") and not re.search(
-                r"\blease|leased|leases|occupy|rent", local, re.I
-            ):
+            if unit in ("square meters", "square feet") and not _LEASE_WORD.search(local):
                 return
             for org in actors[:1]:
                 self.emit(org, "other", value, unit, index)

@@ -352,6 +352,16 @@ _LIST_TAIL = re.compile(
     r"organi[sz]ations|partners|enterprises|institutions|investors|start-?ups|stakeholders)\b"
 )
 _BASED = re.compile(r"^(?P<place>.+?)-(?:based|headquartered)$")
+_FOLD_SPACES = re.compile(r"[\s\u00a0]+")
+_FOLD_THE = re.compile(r"^the ")
+_SPACES = re.compile(r"\s+")
+_LEADING_THE = re.compile(r"^(?:the|The)\s+")
+_DESCRIPTION_WORD = re.compile(r"[\w’'-]+")
+_IN_PLACE = re.compile(r"\b(?:in|of)\s+([A-Z][\w’'-]+(?: [A-Z][\w-]+)?)")
+_POSSESSIVE_END = re.compile(r"(?:'s|’s)$")
+_CAPITALISED_BEFORE = re.compile(r"([A-Z][\w’'-]+)(?:\s+[\w-]+){0,4}\s*$")
+_LIST_GAP = re.compile(r",\s*|,?\s+(?:and|&|or|as well as)\s+|,\s*and\s+|,\s*(?:and\s+)?the\s+|\s+and\s+the\s+")
+_ACRONYM = re.compile(r"[A-Z0-9][\w·*&.'’-]*(?: [A-Z0-9][\w·*&.-]*){0,2}")
 
 
 @dataclass(slots=True)
@@ -383,8 +393,8 @@ class Organisation:
 @functools.lru_cache(maxsize=8192)
 def fold(name: str) -> str:
     """The comparison form of a name: case, spaces, a leading "the" and end punctuation ignored."""
-    name = re.sub(r"[\s\u00a0]+", " ", name.replace("’", "'")).strip().lower()
-    name = re.sub(r"^the ", "", name)
+    name = _FOLD_SPACES.sub(" ", name.replace("’", "'")).strip().lower()
+    name = _FOLD_THE.sub("", name)
     return name.rstrip(".,;: ")
 
 
@@ -393,6 +403,7 @@ def _low(token: str) -> str:
     return token.lower().replace("’", "'")
 
 
+@functools.lru_cache(maxsize=8192)
 def _is_place_token(token: str) -> bool:
     return token in PLACES or token.rstrip(".") in PLACES or (token.isupper() and token.title() in PLACES)
 
@@ -406,9 +417,11 @@ def chunks_of(work: str, sentences, vocabulary: set[str]) -> list[Chunk]:
         base = sentence.start
         for m in CHUNK.finditer(s):
             for piece in _cut(s, m.start(), m.end(), vocabulary):
-                a, b, hint_country, after_title = piece
+                a, b, hint_country, after_title, tokens, lows = piece
                 surface = s[a:b]
-                tokens = _TOKEN.findall(surface)
+                if tokens is None:  # the piece took the legal suffix: its tokens are read from the text
+                    tokens = _TOKEN.findall(surface)
+                    lows = None
                 if not tokens:
                     continue
                 ext = _LEGAL_TAIL.match(s, b) if tokens[-1] in _LEGAL_ABBREVIATIONS else None
@@ -419,16 +432,19 @@ def chunks_of(work: str, sentences, vocabulary: set[str]) -> list[Chunk]:
                     b = ext.end()
                     surface = s[a:b]
                     tokens = _TOKEN.findall(surface)
+                    lows = None
                 chunk = Chunk(
                     base + a, base + b, surface, index, tokens, country_hint=hint_country, after_title=after_title
                 )
-                _categorise(chunk, s, a, b)
+                _categorise(chunk, s, a, b, lows if lows is not None else [_low(t) for t in tokens])
                 found.append(chunk)
     return found
 
 
 def _cut(s: str, start: int, end: int, vocabulary: set[str]):
-    """Cut one regex chunk into name pieces: (start, end, country hint, came after a title)."""
+    """Cut one regex chunk into name pieces: (start, end, country hint, came after a title, tokens, their lower-case
+    forms). The tokens of a piece are those `_TOKEN.findall` reads in its text (the same scan from the piece's
+    first token on), except for a piece that takes the legal suffix: None, the caller reads them."""
     tokens = [(t.start(), t.end(), t.group(0)) for t in _TOKEN.finditer(s, start, end)]
     # The legal suffix ("Co., Ltd.", ", Inc.") belongs to the last piece and is never cut.
     suffix = _SUFFIX_AT_END.search(s, start, end)
@@ -507,7 +523,11 @@ def _cut(s: str, start: int, end: int, vocabulary: set[str]):
         elif idx == len(pieces) - 1 and suffix_start == end and b < end:
             pass
         # A legal suffix right after a non-final piece is impossible; keep b.
-        out.append((a, b, hints[idx], after_title[idx]))
+        if b == piece[-1][1]:
+            words = [t for _a, _b, t in piece]
+            out.append((a, b, hints[idx], after_title[idx], words, [_low(t) for t in words]))
+        else:
+            out.append((a, b, hints[idx], after_title[idx], None, None))
     return out
 
 
@@ -561,9 +581,9 @@ _TITLE_OR_CONNECTOR = TITLE_WORDS | CONNECTORS
 _NOT_DISTINCTIVE = GENERIC_HEADS | GENERIC_MODIFIERS | CONNECTORS
 
 
-def _categorise(chunk: Chunk, s: str, a: int, b: int) -> None:
+def _categorise(chunk: Chunk, s: str, a: int, b: int, lows: list[str]) -> None:
+    """`lows`: the chunk's tokens lower-cased (`_low`)."""
     tokens = chunk.tokens
-    lows = [_low(t) for t in tokens]
     head = lows[-1]
     # Events ("Asia Pacific Medtech Forum") and named programmes, buildings, rounds are not organisations.
     if head in EVENT_HEADS or (len(lows) > 2 and lows[-2] in EVENT_HEADS and _is_place_token(tokens[-1])):
@@ -600,17 +620,15 @@ def _categorise(chunk: Chunk, s: str, a: int, b: int) -> None:
     # The end-anchored patterns below are tried only when the word before the chunk can end them (speed).
     words = before.split()
     last = words[-1].lower().rstrip('."“') if words else ""
-    last_not_the = words[-2].lower() if last == "the" and len(words) > 1 else last
-    party_before = last_not_the in _PARTY_LAST and _PARTY_BEFORE.search(before)
-    descriptor_before = _DESCRIPTOR_WORD.fullmatch(last) and _DESCRIPTOR_BEFORE.search(before)
     if (last in _NON_ORG_LAST or before.endswith(('"', "“"))) and _NON_ORG_BEFORE.search(before):
         chunk.category = "other"
         return
-    person = (
-        (_PERSON_AFTER.match(after) and not keyword)
-        or (last in _PERSON_LAST and _PERSON_BEFORE.search(before) and not keyword)
-        or (_PERSON_VERB_AFTER.match(after) and not keyword)
-        or (chunk.after_title and not keyword)
+    # A name with an organisation keyword is never a person: the person tests are read only for the others.
+    person = not keyword and (
+        _PERSON_AFTER.match(after)
+        or (last in _PERSON_LAST and _PERSON_BEFORE.search(before))
+        or _PERSON_VERB_AFTER.match(after)
+        or chunk.after_title
     )
     if person:
         chunk.category = "person"
@@ -627,33 +645,37 @@ def _categorise(chunk: Chunk, s: str, a: int, b: int) -> None:
         chunk.accepted = True
         chunk.kind_hint = _kind_of_noun(ap.group("noun"), ap.group("desc"))
         desc = ap.group("desc")
-        for word in re.findall(r"[\w’'-]+", desc):
+        for word in _DESCRIPTION_WORD.findall(desc):
             based = _BASED.match(word)
             if based and (based.group("place") in PLACES):
                 chunk.country_hint = chunk.country_hint or PLACES[based.group("place")]
             elif word in DEMONYMS:
                 chunk.country_hint = chunk.country_hint or DEMONYMS[word]
-        m_in = re.search(r"\b(?:in|of)\s+([A-Z][\w’'-]+(?: [A-Z][\w-]+)?)", after[: ap.end() + 30])
+        m_in = _IN_PLACE.search(after[: ap.end() + 30])
         if m_in:
-            place = re.sub(r"(?:'s|’s)$", "", m_in.group(1))
+            place = _POSSESSIVE_END.sub("", m_in.group(1))
             if place in PLACES and PLACES[place]:
                 chunk.country_hint = chunk.country_hint or PLACES[place]
-    if descriptor_before or party_before or _COMPANY_VERB_AFTER.match(after):
+    # A party phrase before it or a company verb after it accepts a chunk; one already accepted (a keyword, an
+    # apposition) is not read again for them.
+    if not chunk.accepted:
+        last_not_the = words[-2].lower() if last == "the" and len(words) > 1 else last
+        if (last_not_the in _PARTY_LAST and _PARTY_BEFORE.search(before)) or _COMPANY_VERB_AFTER.match(after):
+            chunk.accepted = True
+    # A descriptor before it ("biotech company X") accepts it and hints its kind and country.
+    d = _DESCRIPTOR_WORD.fullmatch(last) and _DESCRIPTOR_BEFORE.search(before)
+    if d:
         chunk.accepted = True
-        d = descriptor_before
-        if d:
-            chunk.kind_hint = chunk.kind_hint or _kind_of_noun(d.group(0).strip(), "")
-            pre = before[: d.start()]
-            m = re.search(r"([A-Z][\w’'-]+)(?:\s+[\w-]+){0,4}\s*$", pre)
-            if m:
-                word = m.group(1)
-                based = _BASED.match(word)
-                if word in DEMONYMS:
-                    chunk.country_hint = chunk.country_hint or DEMONYMS[word]
-                elif based and based.group("place") in PLACES:
-                    chunk.country_hint = chunk.country_hint or PLACES[based.group("place")]
-    if not chunk.accepted and chunk.category == "bare":
-        chunk.category = "bare"
+        chunk.kind_hint = chunk.kind_hint or _kind_of_noun(d.group(0).strip(), "")
+        pre = before[: d.start()]
+        m = _CAPITALISED_BEFORE.search(pre)
+        if m:
+            word = m.group(1)
+            based = _BASED.match(word)
+            if word in DEMONYMS:
+                chunk.country_hint = chunk.country_hint or DEMONYMS[word]
+            elif based and based.group("place") in PLACES:
+                chunk.country_hint = chunk.country_hint or PLACES[based.group("place")]
 
 
 def _kind_of_noun(noun: str, desc: str) -> str | None:
@@ -704,9 +726,7 @@ def accept_in_lists(chunks: list[Chunk], sentences, work: str) -> None:
             if groups:
                 prev = groups[-1][-1]
                 gap = work[prev.end : c.start]
-                if re.fullmatch(
-                    r",\s*|,?\s+(?:and|&|or|as well as)\s+|,\s*and\s+|,\s*(?:and\s+)?the\s+|\s+and\s+the\s+", gap
-                ):
+                if _LIST_GAP.fullmatch(gap):
                     groups[-1].append(c)
                     continue
             groups.append([c])
@@ -794,11 +814,7 @@ def group(chunks: list[Chunk], work: str, local_places: dict[str, str]) -> list[
             m = _PARENTHESES_AFTER.match(work, c.end, c.end + 34)
             if m:
                 inner = m.group(1).strip()
-                if (
-                    re.fullmatch(r"[A-Z0-9][\w·*&.'’-]*(?: [A-Z0-9][\w·*&.-]*){0,2}", inner)
-                    and inner not in PLACES
-                    and not re.fullmatch(r"\d+", inner)
-                ):
+                if _ACRONYM.fullmatch(inner) and inner not in PLACES and not inner.isdecimal():
                     acronym_of[fold(inner)] = key
                     if inner not in orgs[key].aliases and fold(inner) != key:
                         orgs[key].aliases.append(inner)
@@ -851,15 +867,27 @@ def group(chunks: list[Chunk], work: str, local_places: dict[str, str]) -> list[
         result.append(orgs[key])
     # Bare chunks nobody accepted may still be short forms of a listed name ("BioSpring" of "BioSpring GmbH").
     known = {fold(o.name) for o in result} | {fold(a) for o in result for a in o.aliases}
-    result_tokens = [set(_name_tokens(o.name)) for o in result]
+    # The names holding a word (as above): a lower-case short form's candidates hold all its words.
+    result_holders: dict[str, set[int]] = {}
+    for i, o in enumerate(result):
+        for token in _name_tokens(o.name):
+            result_holders.setdefault(token, set()).add(i)
+    everyone = range(len(result))
     for c in chunks:
+        if c.category != "bare" or c.accepted or c.surface.isupper() and len(c.surface) > 6:
+            continue
         key = fold(c.surface)
-        if c.category != "bare" or key in known or c.accepted or c.surface.isupper() and len(c.surface) > 6:
+        if key in known:
             continue
         mine = set(_name_tokens(c.surface))
         upper = c.surface.isupper()
-        for org, their in zip(result, result_tokens, strict=True):
-            if (upper or mine <= their) and is_short_form(c.surface, org.name):
+        if upper or not mine:
+            candidates = everyone
+        else:
+            candidates = sorted(set.intersection(*(result_holders.get(t, set()) for t in mine)))
+        for i in candidates:
+            org = result[i]
+            if is_short_form(c.surface, org.name):
                 org.aliases.append(_clean_name(c.surface))
                 known.add(key)
                 break
@@ -890,8 +918,8 @@ def _distinct_unit(short: Organisation, long: Organisation) -> bool:
 
 
 def _clean_name(surface: str) -> str:
-    surface = re.sub(r"\s+", " ", surface).strip()
-    surface = re.sub(r"^(?:the|The)\s+", "", surface)
+    surface = _SPACES.sub(" ", surface).strip()
+    surface = _LEADING_THE.sub("", surface)
     return surface
 
 
@@ -929,7 +957,7 @@ def is_short_form(short: str, long: str) -> bool:
             j += 1
     if j < len(s) or not matched:
         return False
-    long_tokens = re.findall(r"[\w·*'’&@-]+", long)
+    long_tokens = _NAME_WORD.findall(long)
     for i, tok in enumerate(l_):
         if i in matched:
             continue

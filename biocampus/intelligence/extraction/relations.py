@@ -9,7 +9,7 @@ import functools
 import re
 
 from .context import Context, Mention
-from .gate import gated, words_gate
+from .gate import gated
 from .sentences import DATE_FULL, date_of
 
 _NOT_AFTER_STRATEGIC = r"(?<!strategic )(?<!framework )"
@@ -136,7 +136,6 @@ _TYPE_WORDS = {
     "licensing": ("licen",),
 }
 _PARTNER_WORDS = ("cooperat", "collaborat", "partner", "forces", "teamed", "alliance", "support")
-_PARTNER_WORDS_GATE = words_gate(_PARTNER_WORDS)
 # Cheap gates (plain substring tests on the lower-cased sentence) before any pattern of a family is tried.
 _JOIN_WORDS = (
     "join",
@@ -233,40 +232,34 @@ _GAP_RESIDENT_OF = re.compile(
 _GAP_LOCATIVE = re.compile(r"\s+(?:in|at|on)\s+(?:the\s+)?")
 
 
-# Plain substring gates: each the same test as `any(w in low for w in words)`, in one C scan.
-_JOIN_GATE = words_gate(_JOIN_WORDS)
-_RELATION_WORDS_GATE = words_gate(_RELATION_WORDS)
-_TYPE_GATES = {kind: words_gate(words) for kind, words in _TYPE_WORDS.items()}
-# Words without one of which a pattern cannot match (each read from the pattern's alternatives), tested on the
-# sentence's gate text before the pattern itself is tried: most sentences are rejected by one C scan.
-_JOIN_VERB_GATE = words_gate(
-    [
-        "join",
-        "settl",
-        "move",
-        "moving",
-        "relocat",
-        "operations",
-        "admitted",
-        "locate",
-        "based",
-        "housed",
-        "headquartered",
-        "lease",
-        "open",
-        "establish",
-        "set up",
-        "build",
-        "resident",
-        "tenant",
-    ]
+# Words without one of which a pattern cannot match (each read from the pattern's alternatives), looked up in the
+# sentence's gate text (`Context.gate_words`) before the pattern itself is tried.
+_JOIN_VERB_WORDS = (
+    "join",
+    "settl",
+    "move",
+    "moving",
+    "relocat",
+    "operations",
+    "admitted",
+    "locate",
+    "based",
+    "housed",
+    "headquartered",
+    "lease",
+    "open",
+    "establish",
+    "set up",
+    "build",
+    "resident",
+    "tenant",
 )
-_RESIDENT_LIST_GATE = words_gate(["resident", "tenant", "newcomer", "new members", "cohort", "compan", "start"])
-_WELCOME_VERB_GATE = words_gate(["welcom", "signed up", "admitted", "attracted", "brought in"])
-_WELCOME_INTRO_GATE = words_gate(["including", "such as", "namely", ":"])
-_SUPPORT_GATE = words_gate(["support", "fund", "financ", "back"])
-_FUNDING_SOURCE_GATE = words_gate(["led by", "from", "backed by", "funded by", "participation"])
-_GRANT_WORD_GATE = words_gate(["grant", "funding", "subsidy", "award"])
+_RESIDENT_LIST_WORDS = ("resident", "tenant", "newcomer", "new members", "cohort", "compan", "start")
+_WELCOME_VERB_WORDS = ("welcom", "signed up", "admitted", "attracted", "brought in")
+_WELCOME_INTRO_WORDS = ("including", "such as", "namely", ":")
+_SUPPORT_WORDS = ("support", "fund", "financ", "back")
+_FUNDING_SOURCE_WORDS = ("led by", "from", "backed by", "funded by", "participation")
+_GRANT_WORDS = ("grant", "funding", "subsidy", "award")
 _BOTH_PARTIES = re.compile(r"\b(?:both parties|the two parties|the parties)\b")
 _STRATEGIC = re.compile(r"\bstrategic\b", re.I)
 _OTHER_AGREEMENT_TYPE = re.compile(
@@ -303,6 +296,20 @@ class RelationFinder:
         self._dates: dict[int, str | None] = {}
         self._events: dict[int, str | None] = {}  # event_for() of each sentence, read once per document
         self._hosts: dict[int, bool] = {}  # is_host() of each organisation, read once per document
+        # The sentences holding the words of each gate, found once per document: the same tests as
+        # `any(w in lowered_sentence for w in words)` (`ctx.words`: the word lists above; `ctx.gate_words`: the
+        # gates in front of IGNORECASE patterns).
+        words, gate_words = ctx.words, ctx.gate_words
+        self._join_sentences = words.holding(_JOIN_WORDS)
+        self._relation_sentences = words.holding(_RELATION_WORDS)
+        self._type_sentences = {kind: words.holding(kind_words) for kind, kind_words in _TYPE_WORDS.items()}
+        self._partner_sentences = words.holding(_PARTNER_WORDS)
+        self._join_verb_sentences = gate_words.holding(_JOIN_VERB_WORDS)
+        self._resident_list_sentences = gate_words.holding(_RESIDENT_LIST_WORDS)
+        self._welcome_sentences = gate_words.holding(_WELCOME_VERB_WORDS) & gate_words.holding(_WELCOME_INTRO_WORDS)
+        self._support_sentences = gate_words.holding(_SUPPORT_WORDS) & gate_words.holding(("with",))
+        self._funding_source_sentences = gate_words.holding(_FUNDING_SOURCE_WORDS)
+        self._grant_sentences = gate_words.holding(_GRANT_WORDS)
         # The first sentence of each paragraph: where a framing phrase ("At the conference, …") names the event.
         self._paragraph_first: dict[int, str] = {}
         for sentence in ctx.doc.sentences:
@@ -447,16 +454,16 @@ class RelationFinder:
             if not mentions:
                 continue
             low = self.ctx.lowered[index]
-            if _JOIN_GATE.search(low):
+            if index in self._join_sentences:
                 self.joined(index, text, base)
-            if not _RELATION_WORDS_GATE.search(low):
+            if index not in self._relation_sentences:
                 continue
             if len(mentions) < 2 and not ("parties" in text and _BOTH_PARTIES.search(text)):
                 continue
             self.investment(index, text, base)
             types = []
             for kind, pattern in TYPE_TRIGGERS:
-                if not _TYPE_GATES[kind].search(low):
+                if index not in self._type_sentences[kind]:
                     continue
                 m = pattern.search(text)
                 if m:
@@ -479,7 +486,7 @@ class RelationFinder:
                 if not any(k == "strategic_cooperation" for k, _ in types):
                     types.append(("strategic_cooperation", TYPE_TRIGGERS[1][1].search(text)))
             co = CO_BUILD.search(text) if ("co" in low or "jointly" in low) else None
-            partner = PARTNERSHIP.search(text) if _PARTNER_WORDS_GATE.search(low) else None
+            partner = PARTNERSHIP.search(text) if index in self._partner_sentences else None
             agreement_kinds = {
                 "other_agreement",
                 "cooperation_agreement",
@@ -579,13 +586,13 @@ class RelationFinder:
             recipients = recipients or self.previous_subject(index)
             if recipients and recipients[0].org != funder.org:
                 self.emit("investment", [funder.org, recipients[0].org], index, ordered=True)
-        m = SUPPORT_WITH_MONEY.search(text) if "with" in gate and _SUPPORT_GATE.search(gate) else None
+        m = SUPPORT_WITH_MONEY.search(text) if index in self._support_sentences else None
         if m:
             givers = self.subject(index, base + m.start())
             target = self.first_after(index, base + m.end(), window=25)
             if givers and target and givers[0].org != target.org:
                 self.emit("investment", [givers[0].org, target.org], index, ordered=True)
-        m = FUNDING.search(text) if _FUNDING_SOURCE_GATE.search(gate) else None
+        m = FUNDING.search(text) if index in self._funding_source_sentences else None
         if m:
             recipients = self.subject(index, base + m.start())
             funders = self.after(
@@ -608,7 +615,7 @@ class RelationFinder:
                 self.emit("investment", [investors[0].org, target.org], index, ordered=True)
                 return
         # (Both patterns must match: the one that fails more often, after its word gate, is tried first.)
-        m = GRANT.search(text) if _GRANT_WORD_GATE.search(gate) and _GRANT_WORD.search(text) else None
+        m = GRANT.search(text) if index in self._grant_sentences and _GRANT_WORD.search(text) else None
         if m:
             givers = self.subject(index, base + m.start())
             target = self.first_after(index, base + m.end(), window=30)
@@ -650,18 +657,14 @@ class RelationFinder:
                 and _OPENED_BEFORE.search(ctx.doc.work[max(0, a.start - 40) : a.start])
             ):
                 self._join([a], b, index)
-        gate = ctx.gate_texts[index]
-        for m in JOIN.finditer(text) if _JOIN_VERB_GATE.search(gate) else ():
+        for m in JOIN.finditer(text) if index in self._join_verb_sentences else ():
             verb_start, verb_end = base + m.start(), base + m.end()
             host = self.first_after(index, verb_end, window=60, host=True)
             if host is None:
                 continue
             joiners = self.subject(index, verb_start)
             self._join(joiners, host, index)
-        read_lists = (
-            _RESIDENT_LIST_GATE.search(gate) is not None,
-            _WELCOME_VERB_GATE.search(gate) is not None and _WELCOME_INTRO_GATE.search(gate) is not None,
-        )
+        read_lists = (index in self._resident_list_sentences, index in self._welcome_sentences)
         for pattern, worth_reading in zip((RESIDENT_LIST, WELCOME), read_lists, strict=True):
             for m in pattern.finditer(text) if worth_reading else ():
                 intro_end = base + m.end("intro")

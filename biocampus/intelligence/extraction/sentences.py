@@ -39,7 +39,9 @@ _ABBREV = (
 )
 # A sentence ends at . ! ? (with closing quotes/brackets) before a space and an upper-case letter, digit or
 # quote, unless the word before the dot is a known abbreviation; a line break always ends a sentence.
-_SPLIT = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"“‘'(\[]?[A-Z0-9])|\n+")
+# (Written as `[.!?]+[\"'”’)\]]*(?=\s+[\"“‘'(\[]?[A-Z0-9])|\n+`, with the first character taken first: a pattern
+# that starts with a character class lets the regex engine skip ahead to it in C, several times faster.)
+_SPLIT = re.compile(r"[.!?\n](?:(?<=[.!?])[.!?]*[\"'”’)\]]*(?=\s+[\"“‘'(\[]?[A-Z0-9])|(?<=\n)\n*)")
 _ABBREV_WORD = re.compile(r"(?:^|[\s(])(" + _ABBREV + r")\.$")
 
 
@@ -61,8 +63,12 @@ class Document:
     date: str | None
 
 
+_NOT_NEWLINE = re.compile(r"[^\n]")
+
+
 def _mask(match: re.Match) -> str:
-    return re.sub(r"[^\n]", " ", match.group(0))
+    found = match.group(0)
+    return _NOT_NEWLINE.sub(" ", found) if "\n" in found else " " * len(found)
 
 
 def mask(text: str) -> str:
@@ -142,6 +148,8 @@ def date_of(match: re.Match) -> str | None:
     return f"{y:04d}-{m:02d}-{d:02d}"
 
 
+_DATELINE_END = re.compile(r"\s*(?:\(|/|-{1,2}|—|–|:|$)")
+_DATE_LABEL = re.compile(r"(?:Updated|Published|Posted|Date)\s*:?\s*")
 _BOILER_TITLE = re.compile(r"^(?:post sponsored|sponsored|source|share|home|news|press release|for immediate)", re.I)
 
 
@@ -187,9 +195,9 @@ def _publication_date(work: str, body_start: int) -> str | None:
     m = DATE_FULL.search(first_line[:160])
     # A dateline's date ends the dateline ("CITY, 14 March 2024 /PRNewswire/ --", "2023-06-18" alone); a date
     # inside the first sentence ("… opened … on March 18, 2023.") is the date of an act, not of publication.
-    if m and m.group("y4") is None and re.match(r"\s*(?:\(|/|-{1,2}|—|–|:|$)", first_line[m.end() :]):
+    if m and m.group("y4") is None and _DATELINE_END.match(first_line[m.end() :]):
         return date_of(m)
-    m = re.search(r"(?:Updated|Published|Posted|Date)\s*:?\s*", work[:2000])
+    m = _DATE_LABEL.search(work[:2000])
     if m:
         m2 = DATE_FULL.search(work, m.end(), m.end() + 40)
         if m2 and m2.group("y4") is None:
