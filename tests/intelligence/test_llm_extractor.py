@@ -473,6 +473,17 @@ def test_a_busy_server_is_asked_again(llm_settings, fake_model):
     assert len(fake_model.requests) == 2
 
 
+def test_a_server_without_the_json_mode_is_asked_without_it(llm_settings, fake_model):
+    def answer(body):
+        if "response_format" in body:
+            return 400, {}, json.dumps({"error": "'response_format.type' must be 'json_schema'"}).encode()
+        return 200, {}, fake_model.content(json.dumps(RELEASE_ANSWER))
+
+    fake_model.answer = answer
+    assert len(llm.extract(RELEASE)["organizations"]) == 4
+    assert ["response_format" in r["body"] for r in fake_model.requests] == [True, False]
+
+
 def test_a_failed_extraction_is_recorded_on_the_document_and_proposes_nothing(
     llm_settings, fake_model, users, campus_a
 ):

@@ -273,26 +273,30 @@ def read(text, title: str | None = None, source: str | None = None, linker=None,
 # --- the request ---------------------------------------------------------------------------------------
 
 
-def request_body(config: LlmConfig, chunk: str, known: list[str] | tuple = ()) -> dict:
+def request_body(config: LlmConfig, chunk: str, known: list[str] | tuple = (), *, json_mode: bool = True) -> dict:
     system = SYSTEM_PROMPT
     if known:  # a later part of a long document: the names the earlier parts gave, so the same ones are used
         system += "\nOrganisations already named earlier in this document (use these names): " + "; ".join(known)
-    return {
+    body = {
         "model": config.model,
         "temperature": 0,
-        "response_format": {"type": "json_object"},
         "messages": [{"role": "system", "content": system}, {"role": "user", "content": chunk}],
     }
+    if json_mode:
+        body["response_format"] = {"type": "json_object"}
+    return body
 
 
 def ask(config: LlmConfig, chunk: str, known: list[str] | tuple = ()) -> dict:
     """One chat-completions request; the model's JSON object."""
-    data = json.dumps(request_body(config, chunk, known), ensure_ascii=False).encode("utf-8")
     headers = {"Content-Type": "application/json", "Accept": "application/json", "User-Agent": "BioCampus"}
     if config.api_key:
         headers["Authorization"] = f"Bearer {config.api_key}"
     where = _safe_address(config.endpoint)
-    for attempt in range(RETRIES + 1):
+    json_mode = True
+    attempt = 0
+    while True:
+        data = json.dumps(request_body(config, chunk, known, json_mode=json_mode), ensure_ascii=False).encode("utf-8")
         request = urllib.request.Request(config.endpoint, data=data, headers=headers, method="POST")  # noqa: S310
         try:
             with urllib.request.urlopen(request, timeout=config.timeout) as response:  # noqa: S310 - http(s) only, checked
@@ -300,9 +304,16 @@ def ask(config: LlmConfig, chunk: str, known: list[str] | tuple = ()) -> dict:
             break
         except urllib.error.HTTPError as error:
             if error.code in RETRY_STATUSES and attempt < RETRIES:
-                time.sleep(_retry_pause(error, attempt))
+                attempt += 1
+                time.sleep(_retry_pause(error, attempt - 1))
                 continue
-            raise LlmError(_http_message(error, where, config)) from None
+            detail = _error_detail(error)
+            if error.code == 400 and json_mode and "response_format" in detail:
+                # Some servers (LM Studio, older llama.cpp) refuse the JSON mode: ask again without it; the
+                # prompt asks for JSON anyway, and the answer is checked like any other.
+                json_mode = False
+                continue
+            raise LlmError(_http_message(error.code, detail, where, config)) from None
         except TimeoutError:
             raise LlmError(_timeout_message(where, config)) from None
         except urllib.error.URLError as error:
@@ -343,27 +354,30 @@ def _retry_pause(error: urllib.error.HTTPError, attempt: int) -> float:
     return max(0.0, min(pause, MAX_RETRY_PAUSE))
 
 
-def _http_message(error: urllib.error.HTTPError, where: str, config: LlmConfig) -> str:
-    detail = ""
+def _error_detail(error: urllib.error.HTTPError) -> str:
+    """The server's own explanation: OpenAI's {"error": {"message": …}}, {"error": "…"} or {"detail": …}."""
     try:
-        raw = error.read(4096).decode("utf-8", "replace")
-        payload = json.loads(raw)
-        message = payload.get("error") if isinstance(payload, dict) else None
-        detail = str(message.get("message") if isinstance(message, dict) else message or "")
+        payload = json.loads(error.read(4096).decode("utf-8", "replace"))
     except (ValueError, OSError, AttributeError):
-        detail = ""
-    detail = f": {detail[:300]}" if detail else ""
-    if error.code in (401, 403):
-        return (
-            f"The language model at {where} refused the request (HTTP {error.code}{detail}). "
-            "Check BIOCAMPUS_LLM_API_KEY."
-        )
-    if error.code == 404:
+        return ""
+    if not isinstance(payload, dict):
+        return ""
+    message = payload.get("error") or payload.get("detail") or ""
+    if isinstance(message, dict):
+        message = message.get("message") or ""
+    return re.sub(r"\s+", " ", str(message)).strip()[:300]
+
+
+def _http_message(code: int, detail: str, where: str, config: LlmConfig) -> str:
+    detail = f": {detail}" if detail else ""
+    if code in (401, 403):
+        return f"The language model at {where} refused the request (HTTP {code}{detail}). Check BIOCAMPUS_LLM_API_KEY."
+    if code == 404:
         return (
             f"The language model at {where} does not know this address or the model {config.model!r} "
             f"(HTTP 404{detail}). Check BIOCAMPUS_LLM_URL and BIOCAMPUS_LLM_MODEL."
         )
-    return f"The language model at {where} answered with an error (HTTP {error.code}{detail})."
+    return f"The language model at {where} answered with an error (HTTP {code}{detail})."
 
 
 _FENCE = re.compile(r"^\s*```(?:json)?\s*(.*?)\s*```\s*$", re.S | re.I)
