@@ -308,8 +308,11 @@ def test_no_key_no_authorization_header_and_a_full_endpoint_address_is_kept(llm_
     assert "Authorization" not in request["headers"]
 
 
-def test_an_answer_in_a_markdown_code_block_is_read(llm_settings, fake_model):
-    fake_model.answer = lambda body: (200, {}, fake_model.content("```json\n" + json.dumps(RELEASE_ANSWER) + "\n```"))
+@pytest.mark.parametrize(
+    "wrapping", ["```json\n{}\n```", "Here is the JSON you asked for:\n{}\nI hope this helps."], ids=["code", "chat"]
+)
+def test_an_answer_wrapped_in_words_or_a_code_block_is_read(llm_settings, fake_model, wrapping):
+    fake_model.answer = lambda body: (200, {}, fake_model.content(wrapping.format(json.dumps(RELEASE_ANSWER))))
     assert len(llm.extract(RELEASE)["organizations"]) == 4
 
 

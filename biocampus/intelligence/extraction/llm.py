@@ -40,9 +40,6 @@ __all__ = ["extract", "read", "LlmError", "LlmConfig", "Reading", "EXTRACTOR_NAM
 logger = logging.getLogger(__name__)
 
 EXTRACTOR_NAME = "llm"
-# Raise when the prompt or the validation changes what is proposed (recorded with the model's name).
-PROMPT_VERSION = "1"
-
 DEFAULT_TIMEOUT = 60.0
 DEFAULT_CHUNK_CHARS = 12_000
 # Retried (with a short pause) because servers answer them while loading a model or under load.
@@ -380,6 +377,7 @@ def _http_message(code: int, detail: str, where: str, config: LlmConfig) -> str:
     return f"The language model at {where} answered with an error (HTTP {code}{detail})."
 
 
+_NOT_JSON = object()
 _FENCE = re.compile(r"^\s*```(?:json)?\s*(.*?)\s*```\s*$", re.S | re.I)
 
 
@@ -400,6 +398,8 @@ def parse_answer(body: bytes, where: str = "the endpoint") -> dict:
     try:
         answer = json.loads(content)
     except ValueError:
+        answer = _object_within(content)
+    if answer is _NOT_JSON:
         cut = choice.get("finish_reason") == "length"
         raise LlmError(
             f"The language model at {where} answered with text that is not JSON"
@@ -408,10 +408,21 @@ def parse_answer(body: bytes, where: str = "the endpoint") -> dict:
                 if cut
                 else "."
             )
-        ) from None
+        )
     if not isinstance(answer, dict):
         raise LlmError(f"The language model at {where} answered with JSON that is not an object.")
     return answer
+
+
+def _object_within(content: str):
+    """The JSON object in a chatty answer ("Here is the JSON: {…} I hope this helps"), or _NOT_JSON."""
+    start, end = content.find("{"), content.rfind("}")
+    if start < 0 or end <= start:
+        return _NOT_JSON
+    try:
+        return json.loads(content[start : end + 1])
+    except ValueError:
+        return _NOT_JSON
 
 
 # --- chunks ---------------------------------------------------------------------------------------------
