@@ -1,6 +1,7 @@
 from django.db.models import Prefetch, QuerySet
 
 from biocampus.accounts.permissions import visible
+from biocampus.campuses.selectors import campus_with_its_organization
 
 from .models import (
     ExchangeRate,
@@ -19,7 +20,12 @@ def _observations_by_date() -> Prefetch:
 
 
 def milestones_for(user, *, campus=None, kind: str = "", organization=None) -> QuerySet[Milestone]:
-    milestones = visible(Milestone.objects.select_related("organization", "campus__organization", "event"), user)
+    # The organisation and campus by second queries, not joins: with only LEFT JOINs SQLite reads milestones in
+    # the order of their list index and stops after a page, where INNER JOINs made it sort them all (see
+    # agreements.selectors.agreements_for).
+    milestones = visible(
+        Milestone.objects.select_related("event").prefetch_related("organization", campus_with_its_organization()), user
+    )
     if campus is not None:
         milestones = milestones.filter(campus=campus)
     if kind:
@@ -50,7 +56,8 @@ def targets_for(user, *, campus=None) -> QuerySet[Target]:
 
 
 def funding_rounds_for(user, *, campus=None, organization=None) -> QuerySet[FundingRound]:
-    rounds = visible(FundingRound.objects.select_related("recipient", "campus__organization"), user)
+    # As for milestones: the recipient and campus by second queries, so that the list index serves the page.
+    rounds = visible(FundingRound.objects.prefetch_related("recipient", campus_with_its_organization()), user)
     if campus is not None:
         rounds = rounds.filter(campus=campus)
     if organization is not None:
