@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from biocampus.accounts.permissions import ADD, CHANGE, VIEW, access_for, require, visible
+from biocampus.core import background
 from biocampus.core.choices import DatePrecision, ProvenanceMethod
 from biocampus.core.services import provenance_create, record_save
 
@@ -89,7 +90,6 @@ def _campus_for(actor, campus):
     raise ValidationError({"campus": _("Choose the campus whose team reviews this document.")})
 
 
-@transaction.atomic
 def ingest_text(
     *,
     actor,
@@ -105,8 +105,22 @@ def ingest_text(
     """Store one document (and extract its facts), or return the stored one if the same text came before.
 
     The fingerprint is the SHA-256 of the normalised text, so the same release pasted with other line
-    ends, a BOM or trailing blanks is still recognised.
+    ends, a BOM or trailing blanks is still recognised. The document is stored in its own transaction and
+    read after it commits (extract_document): a language model may take a minute, and on SQLite an open write
+    transaction would keep every other writer waiting that long.
     """
+    with transaction.atomic():
+        document, created = _store_document(actor=actor, text=text, title=title, url=url,
+                                            published_on=published_on, campus=campus, file_name=file_name,
+                                            run=run)  # fmt: skip
+    if not created:
+        return IngestResult(document, created=False, name=file_name or document.title)
+    if extract:
+        extract_document(actor=actor, document=document)
+    return IngestResult(document, created=True, name=file_name or document.title)
+
+
+def _store_document(*, actor, text, title, url, published_on, campus, file_name, run) -> tuple[SourceDocument, bool]:
     require(actor, ADD, SourceDocument, campus=campus)
     campus = _campus_for(actor, campus)
     text = normalise_text(text or "")
@@ -119,7 +133,7 @@ def ingest_text(
     sha256 = text_sha256(text)
     existing = SourceDocument.objects.filter(sha256=sha256).first()
     if existing is not None:
-        return IngestResult(existing, created=False, name=file_name or existing.title)
+        return existing, False
     document = SourceDocument(
         title=normalise_text(title or "").replace("\n", " ")[:500] or title_from_text(text),
         url=(url or "").strip(),
@@ -134,9 +148,7 @@ def ingest_text(
     document.full_clean()
     document._history_user = document.ingested_by
     document.save()
-    if extract:
-        extract_document(actor=actor, document=document)
-    return IngestResult(document, created=True, name=file_name or document.title)
+    return document, True
 
 
 def ingest_file(*, actor, data: bytes, name: str, campus=None, run=None, extract: bool = True) -> IngestResult:
@@ -221,22 +233,37 @@ def _fact_key(kind: str, values: dict) -> tuple:
     return (kind, str(values.get("name", "")).lower())
 
 
-@transaction.atomic
 def extract_document(*, actor, document: SourceDocument) -> SourceDocument:
     """Run the extractor on a document and propose its facts. Facts already decided stay; undecided ones
-    are replaced by the new reading."""
+    are replaced by the new reading.
+
+    The extractor runs outside any transaction of ours (a language model may answer slowly, and an open
+    write transaction would hold SQLite's write lock all that time); its proposals are then written in one."""
+    from .extraction.llm import LlmError
+
     require(actor, CHANGE, document)
     extract, name, version = _extractor()
     try:
         result = extract(document.text, title=document.title or None, source=document.url or None,
                          linker=_linker(actor))  # fmt: skip
     except Exception as error:  # the document must end in a state the inbox shows, whatever happened
-        logger.exception("extraction failed for document %s", document.pk)
+        if isinstance(error, LlmError):  # a message written for the campus admin: shown as it is
+            logger.warning("extraction of document %s failed: %s", document.pk, error)
+            document.failure = str(error)[:2000]
+        else:
+            logger.exception("extraction failed for document %s", document.pk)
+            document.failure = f"{type(error).__name__}: {error}"[:2000]
         document.status = DocumentStatus.FAILED
-        document.failure = f"{type(error).__name__}: {error}"[:2000]
         document._history_user = actor if getattr(actor, "is_authenticated", False) else None
         document.save()
         return document
+    with transaction.atomic():
+        _propose(actor=actor, document=document, result=result, name=name, version=version)
+    return document
+
+
+def _propose(*, actor, document: SourceDocument, result: dict, name: str, version: str) -> None:
+    """Replace the document's undecided facts by the extractor's reading, each with its provenance."""
     document.facts.filter(status=FactStatus.PROPOSED).delete()
     decided = {_fact_key(fact.kind, fact.payload) for fact in document.facts.all()}
     position = 0
@@ -266,7 +293,6 @@ def extract_document(*, actor, document: SourceDocument) -> SourceDocument:
         document.title = str(result.get("title") or "")[:500]
     document._history_user = actor if getattr(actor, "is_authenticated", False) else None
     document.save()
-    return document
 
 
 def _evidence(text: str, item: dict) -> tuple[str, int, int]:
@@ -612,26 +638,13 @@ def ingest_run_queue(*, actor, documents: list[dict], campus=None, failures: lis
         progress_total=len(documents),
     )
     record_save(run, actor=actor)
-    transaction.on_commit(lambda: _enqueue(run.pk))
+    background.enqueue_on_commit("biocampus.intelligence.tasks.run_ingest", run.pk, what="ingest run")
     return run
-
-
-def _enqueue(run_id: int) -> None:
-    from .tasks import run_ingest
-
-    try:
-        run_ingest.enqueue(run_id)
-    except Exception:  # no task backend or queue table: the run page runs it itself
-        logger.exception("could not queue ingest run %s; its page will run it", run_id)
 
 
 def ingest_run_claim(run_id: int) -> bool:
     """Take a queued run; False if a worker or another request already did."""
-    return bool(
-        IngestRun.objects.filter(pk=run_id, status=IngestRun.Status.QUEUED).update(
-            status=IngestRun.Status.RUNNING, started_at=timezone.now()
-        )
-    )
+    return background.claim(IngestRun, run_id)
 
 
 def ingest_run_execute(run_id: int, *, progress=None) -> IngestRun | None:

@@ -6,7 +6,6 @@ The views are thin: reading files is `readers`, writing is `services`, reading r
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from biocampus.accounts.permissions import CHANGE, can, can_add
 from biocampus.campuses.selectors import current_campus_for
+from biocampus.core import background
 from biocampus.directory.selectors import organization_detail_for, organization_sources_for
 
 from . import selectors, services
@@ -29,7 +29,7 @@ PAGE_SIZE = 50
 
 
 def worker_grace_seconds() -> int:
-    return int(getattr(settings, "BIOCAMPUS_INGEST_WORKER_GRACE_SECONDS", 5))
+    return background.grace_seconds("BIOCAMPUS_INGEST_WORKER_GRACE_SECONDS", 5)
 
 
 def _require_reviewer(user) -> None:

@@ -603,3 +603,24 @@ def test_the_settings_refuse_an_llm_without_an_endpoint_at_startup(environment, 
         assert done.returncode == 0 and done.stdout.strip() == "llm", done.stderr
     else:
         assert done.returncode != 0 and message in done.stderr
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_model_is_asked_after_the_document_is_committed(llm_settings, fake_model, users, campus_a):
+    """A model may take a minute: the document's write transaction has ended by then (on SQLite an open one
+    would keep every other writer waiting). Seen from the server's thread, with a connection of its own."""
+    from django.db import connection
+
+    seen = []
+
+    def answer(body):
+        try:
+            seen.append(SourceDocument.objects.filter(title="Committed first").exists())
+        finally:
+            connection.close()  # this thread's own connection
+        return 200, {}, fake_model.content(json.dumps(RELEASE_ANSWER))
+
+    fake_model.answer = answer
+    result = services.ingest_text(actor=users.campus_staff, text=RELEASE, title="Committed first", campus=campus_a)
+    assert seen == [True]
+    assert result.document.status == DocumentStatus.EXTRACTED
