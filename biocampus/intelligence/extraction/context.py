@@ -24,7 +24,7 @@ _CONJUNCT_GAP = re.compile(
     r",?\s*(?:and|&|as well as|along with|together with|plus|alongside)\s+)(?:the\s+)?"
 )
 MAX_MENTIONS = 40
-PLURAL = re.compile(
+PLURAL = gated(
     r"\b(?:[Tt]he two (?:institutions|parties|companies|organi[sz]ations|universities|hospitals|partners|sides)|"
     r"[Bb]oth (?:institutions|parties|companies|organi[sz]ations|partners|sides))\b"
 )

@@ -50,6 +50,20 @@ _AT_CAMPUS = re.compile(r" at [A-Z][\w-]+(?: [A-Z][\w-]+)?(?![\w-])")
 _COMMA_LIST = re.compile(r"(?:, [A-Z][\w-]*(?: [A-Z][\w-]*)?)+,? and [A-Z][\w-]*(?: [A-Z][\w-]*)?(?![\w-])")
 _LEGAL_TAIL = re.compile(r"\.(?:,? (?:Ltd|Limited|Inc|LLC|Pte|Co)\.?){0,2}")
 _SUFFIX_AT_END = re.compile(rf"{SUFFIX}$")
+# A text that `_SUFFIX_AT_END` matches ends with a legal form ("Co", "Ltd.", "GmbH", …): the pattern is tried only
+# on a text that does (one C test instead of a search from every position; the same result).
+_SUFFIX_ENDINGS = tuple(
+    ending for form in LEGAL_SUFFIXES.replace("\\.", ".").split("|") for ending in (form, form + ".")
+)
+
+
+def _suffix_at_end(text: str, start: int, end: int) -> re.Match | None:
+    """`_SUFFIX_AT_END.search(text, start, end)`."""
+    # ("$" also matches before a final line break.)
+    if text.endswith(_SUFFIX_ENDINGS, start, end) or text.endswith("\n", start, end):
+        return _SUFFIX_AT_END.search(text, start, end)
+    return None
+
 
 CONNECTORS = frozenset(
     [
@@ -425,7 +439,8 @@ def chunks_of(work: str, sentences, vocabulary: set[str]) -> list[Chunk]:
                 if not tokens:
                     continue
                 ext = _LEGAL_TAIL.match(s, b) if tokens[-1] in _LEGAL_ABBREVIATIONS else None
-                if ext is None and _OF_HEAD.search(surface):
+                # (_OF_HEAD needs " of " or " for ": the cheap test first.)
+                if ext is None and (" of " in surface or " for " in surface) and _OF_HEAD.search(surface):
                     ext = _AT_CAMPUS.match(s, b) if surface.startswith(("University", "College")) else None
                     ext = ext or _COMMA_LIST.match(s, b)
                 if ext:
@@ -447,7 +462,7 @@ def _cut(s: str, start: int, end: int, vocabulary: set[str]):
     first token on), except for a piece that takes the legal suffix: None, the caller reads them."""
     tokens = [(t.start(), t.end(), t.group(0)) for t in _TOKEN.finditer(s, start, end)]
     # The legal suffix ("Co., Ltd.", ", Inc.") belongs to the last piece and is never cut.
-    suffix = _SUFFIX_AT_END.search(s, start, end)
+    suffix = _suffix_at_end(s, start, end)
     suffix_start = suffix.start() if suffix and suffix.start() > start else end
     pieces: list[list[tuple[int, int, str]]] = [[]]
     hints: list[str | None] = [None]
@@ -606,19 +621,18 @@ def _categorise(chunk: Chunk, s: str, a: int, b: int, lows: list[str]) -> None:
     if _TITLE_OR_CONNECTOR.issuperset(lows):
         chunk.category = "title"
         return
-    keyword = not GENERIC_HEADS.isdisjoint(lows) or bool(_SUFFIX_AT_END.search(chunk.surface))
+    keyword = not GENERIC_HEADS.isdisjoint(lows) or bool(_suffix_at_end(chunk.surface, 0, len(chunk.surface)))
     if " @ " in chunk.surface:  # "BioLabs @ City": a named site of a network
         keyword = True
         chunk.kind_hint = chunk.kind_hint or "hub"
     elif " & " in chunk.surface and not all(_is_place_token(t) for t in tokens):  # "Smith & Nephew": a firm
         keyword = True
-    multi = " ".join(lows)
     if not keyword:
+        multi = " ".join(lows)
         keyword = any(k in multi for k in ("science park", "innovation center", "innovation centre"))
-    distinctive = [low for low in lows if low not in _NOT_DISTINCTIVE]
     before, after = s[max(0, a - 50) : a], s[b : b + 120]
     # The end-anchored patterns below are tried only when the word before the chunk can end them (speed).
-    words = before.split()
+    words = before.rsplit(None, 2)  # (only the last two words are read)
     last = words[-1].lower().rstrip('."“') if words else ""
     if (last in _NON_ORG_LAST or before.endswith(('"', "“"))) and _NON_ORG_BEFORE.search(before):
         chunk.category = "other"
@@ -633,7 +647,7 @@ def _categorise(chunk: Chunk, s: str, a: int, b: int, lows: list[str]) -> None:
     if person:
         chunk.category = "person"
         return
-    if keyword and (distinctive or len(content_pairs) >= 3):
+    if keyword and (any(low not in _NOT_DISTINCTIVE for low in lows) or len(content_pairs) >= 3):
         chunk.category = "keyword"
         chunk.accepted = True
     elif keyword:

@@ -21,7 +21,7 @@ TYPE_TRIGGERS: list[tuple[str, re.Pattern]] = [
             re.I,
         ),
     ),
-    ("framework_agreement", re.compile(r"\bframework (?:agreement|agreements|contract)\b", re.I)),
+    ("framework_agreement", gated(r"\bframework (?:agreement|agreements|contract)\b", re.I)),
     (
         "cooperation_agreement",
         gated(
@@ -59,7 +59,7 @@ TYPE_TRIGGERS: list[tuple[str, re.Pattern]] = [
             r"\b(?:acquir(?:e|es|ed|ing)|acquisition of|takeover of|buy(?:s|ing)? out|bought|merge[ds]? with)\b", re.I
         ),
     ),
-    ("licensing", re.compile(r"\b(?:licen[cs](?:e|es|ed|ing)|out-licen\w+|in-licen\w+)\b", re.I)),
+    ("licensing", gated(r"\b(?:licen[cs](?:e|es|ed|ing)|out-licen\w+|in-licen\w+)\b", re.I)),
 ]
 PARTNERSHIP = gated(
     r"\b(?:entered (?:into )?(?:a |an )?(?:\w+ )?(?:cooperation|collaboration|partnership)|cooperat(?:e|es|ed|ing) with|"
@@ -265,7 +265,7 @@ _STRATEGIC = re.compile(r"\bstrategic\b", re.I)
 _OTHER_AGREEMENT_TYPE = re.compile(
     r"\b(?:distribution|licen[cs]ing|licen[cs]e|investment|supply|service)\s+agreements?\b", re.I
 )
-_EVENT_REFERENCE = re.compile(
+_EVENT_REFERENCE = gated(
     r"\b(?:the|this year[’']s|this) (?:event|expo|exhibition|conference|forum|summit|fair|convention|"
     r"congress|show)\b",
     re.I,

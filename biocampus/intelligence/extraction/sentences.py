@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .gate import gated
 from .lexicon import MONTHS
 
 # A press release is a few thousand characters; beyond this the rules read only the beginning (a partial
@@ -122,7 +123,7 @@ _MONTH_NAMES = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
     r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 )
-DATE_FULL = re.compile(
+DATE_FULL = gated(
     r"\b(?P<d1>\d{1,2})(?:st|nd|rd|th)?\s+(?P<m1>" + _MONTH_NAMES + r"),?\s+(?P<y1>(?:19|20)\d\d)\b"
     r"|\b(?P<m2>" + _MONTH_NAMES + r")\s+(?P<d2>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y2>(?:19|20)\d\d)\b"
     r"|\b(?P<y3>(?:19|20)\d\d)[-/.年](?P<m3>\d{1,2})[-/.月](?P<d3>\d{1,2})\b"
