@@ -23,7 +23,9 @@ __all__ = ["extract", "empty_result", "EXTRACTOR_NAME", "__version__"]
 # campus can tell which documents were read by an older extractor (and read them again).
 EXTRACTOR_NAME = "rules"
 __version__ = "1.0"
-_LOWER_WORD = re.compile(r"\b[a-z][a-z'-]+\b")
+# The lower-case words of a text: `\b[a-z][a-z'-]+\b`, written to start with a character class (its first letter,
+# then "no word character before it"), which lets the regex engine skip ahead in C: about twice as fast.
+_LOWER_WORD = re.compile(r"[a-z](?<!\w[a-z])[a-z'-]+\b")
 
 
 def empty_result(title: str | None = None, source: str | None = None) -> dict:

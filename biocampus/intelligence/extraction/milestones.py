@@ -4,6 +4,7 @@ achievements, with their value normalised ("more than 470 hospitals" -> 470 hosp
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from .context import Context
@@ -144,6 +145,38 @@ _JOINED_HOST_AFTER = re.compile(
     r"^\s*(?:have|has)\s+(?:\w+\s+)?(?:joined|signed (?:up )?(?:with|to)|moved into|settled in)\s+"
 )
 _LEASE_WORD = re.compile(r"\blease|leased|leases|occupy|rent", re.I)
+# The first digit of each run of digits (a digit with no digit before it): where a number written in digits can
+# start. (It starts with a character class, which the regex engine skips ahead to in C.)
+_DIGIT_RUN_START = re.compile(r"\d(?<!\d\d)")
+# Lower-case forms of what can start an amount or a count under IGNORECASE: number words and currency symbols.
+_NUMBER_WORD_FORMS = tuple(NUMBER_WORDS)
+_SYMBOL_FORMS = tuple({symbol.lower() for symbol in CURRENCY_SYMBOLS})
+
+
+def _occurrences(text: str, forms) -> list[int]:
+    """Every position where one of `forms` starts in `text`, in order."""
+    found = []
+    for form in forms:
+        position = text.find(form)
+        while position >= 0:
+            found.append(position)
+            position = text.find(form, position + 1)
+    found.sort()
+    return found
+
+
+def _matches(pattern: re.Pattern, text: str, candidates: list[int]):
+    """The matches `pattern.finditer(text)` gives, tried only at `candidates` (in order): the positions where a
+    match can start. Leftmost and non-overlapping as finditer's, without trying the pattern everywhere else."""
+    end = 0
+    for position in candidates:
+        if position >= end:
+            m = pattern.match(text, position)
+            if m:
+                yield m
+                end = m.end()
+
+
 UNIT_NORMAL = {
     "company": "companies",
     "firms": "companies",
@@ -190,6 +223,11 @@ class MilestoneFinder:
         self._certification_sentences = ctx.words.holding(_CERT_WORDS)
         self._product_sentences = ctx.words.holding(_PRODUCT_WORDS)
         self._money_word_sentences = ctx.words.holding(_MONEY_WORDS)
+        # Where a number word or a currency symbol starts in the document (its gate text: the same offsets, what
+        # IGNORECASE matches): with the digit runs of a sentence, the only places where _NUMBER_START or MONEY can
+        # match (MONEY: a symbol then a number, or a number at a word start).
+        self._number_words_at = _occurrences(ctx.gate_document, _NUMBER_WORD_FORMS)
+        self._symbols_at = _occurrences(ctx.gate_document, _SYMBOL_FORMS)
 
     def emit(self, org: int | None, kind: str, value, unit, index: int, date: str | None = None) -> None:
         if org is None:
@@ -291,7 +329,10 @@ class MilestoneFinder:
     def quantities(self, index: int, text: str, base: int) -> None:
         money_spans = []
         has_money = bool(_MONEY_SIGN.search(text)) or index in self._money_word_sentences
-        for m in MONEY.finditer(text) if has_money else ():
+        number_starts = self._number_starts(text, base)
+        if has_money:
+            candidates = sorted({*number_starts, *self._in_sentence(self._symbols_at, text, base)})
+        for m in _matches(MONEY, text, candidates) if has_money else ():
             n, mul = (m.group("n1"), m.group("m1")) if m.group("sym") else (m.group("n2"), m.group("m2"))
             sym = m.group("sym")
             unit = (
@@ -315,7 +356,7 @@ class MilestoneFinder:
             unit = CURRENCY_WORDS.get(m.group(1).lower()) or CURRENCY_SYMBOLS.get(m.group(1).upper()) or "GBP"
             for org in self.actor(index, base + m.start())[:1]:
                 self.emit(org, "funding", None, unit, index)
-        for start in _NUMBER_START.finditer(text):
+        for start in _matches(_NUMBER_START, text, number_starts):
             if start.start() and (text[start.start() - 1].isdigit() or text[start.start() - 1] in ".,-"):
                 continue
             m = COUNT.match(text, start.start())
@@ -337,6 +378,18 @@ class MilestoneFinder:
             if adj.startswith("listed") or unit == "listed companies":
                 unit = "listed companies"
             self.count(index, text, base, m, value, unit)
+
+    def _number_starts(self, text: str, base: int) -> list[int]:
+        """Where a number can start in the sentence (offsets in its text): digit runs and number words."""
+        digits = (m.start() for m in _DIGIT_RUN_START.finditer(text))
+        return sorted({*digits, *self._in_sentence(self._number_words_at, text, base)})
+
+    @staticmethod
+    def _in_sentence(positions: list[int], text: str, base: int) -> list[int]:
+        """The document positions that fall in the sentence at `base`, as offsets in its text."""
+        first = bisect.bisect_left(positions, base)
+        last = bisect.bisect_left(positions, base + len(text))
+        return [p - base for p in positions[first:last]]
 
     def _clause_before(self, text: str, position: int) -> str:
         return text[max(0, position - 120) : position]

@@ -368,7 +368,6 @@ _LIST_TAIL = re.compile(
 _BASED = re.compile(r"^(?P<place>.+?)-(?:based|headquartered)$")
 _FOLD_SPACES = re.compile(r"[\s\u00a0]+")
 _FOLD_THE = re.compile(r"^the ")
-_SPACES = re.compile(r"\s+")
 _LEADING_THE = re.compile(r"^(?:the|The)\s+")
 _DESCRIPTION_WORD = re.compile(r"[\w’'-]+")
 _IN_PLACE = re.compile(r"\b(?:in|of)\s+([A-Z][\w’'-]+(?: [A-Z][\w-]+)?)")
@@ -932,8 +931,9 @@ def _distinct_unit(short: Organisation, long: Organisation) -> bool:
 
 
 def _clean_name(surface: str) -> str:
-    surface = _SPACES.sub(" ", surface).strip()
-    surface = _LEADING_THE.sub("", surface)
+    surface = " ".join(surface.split())  # (the same as re.sub(r"\s+", " ", surface).strip(), faster)
+    if surface.startswith(("the", "The")):
+        surface = _LEADING_THE.sub("", surface)
     return surface
 
 

@@ -642,20 +642,14 @@ class RelationFinder:
         mentions = ctx.mentions(index)
         # "X, a <Host> resident/tenant/company"
         for a, b in zip(mentions, mentions[1:], strict=False):
+            if not self.is_host(b.org):  # (each reading below needs a host second: the cheap test first)
+                continue
             gap = ctx.doc.work[a.end : b.start]
-            if (
-                _GAP_ARTICLE.fullmatch(gap)
-                and self.is_host(b.org)
-                and _RESIDENT_AFTER.match(ctx.doc.work[b.end : b.end + 30])
-            ):
+            if _GAP_ARTICLE.fullmatch(gap) and _RESIDENT_AFTER.match(ctx.doc.work[b.end : b.end + 30]):
                 self._join([a], b, index)
-            if _GAP_RESIDENT_OF.fullmatch(gap) and self.is_host(b.org):
+            if _GAP_RESIDENT_OF.fullmatch(gap):
                 self._join([a], b, index)
-            if (
-                _GAP_LOCATIVE.fullmatch(gap)
-                and self.is_host(b.org)
-                and _OPENED_BEFORE.search(ctx.doc.work[max(0, a.start - 40) : a.start])
-            ):
+            if _GAP_LOCATIVE.fullmatch(gap) and _OPENED_BEFORE.search(ctx.doc.work[max(0, a.start - 40) : a.start]):
                 self._join([a], b, index)
         for m in JOIN.finditer(text) if index in self._join_verb_sentences else ():
             verb_start, verb_end = base + m.start(), base + m.end()
