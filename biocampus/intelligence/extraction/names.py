@@ -904,8 +904,9 @@ def group(chunks: list[Chunk], work: str, local_places: dict[str, str]) -> list[
                 org.aliases.append(_clean_name(c.surface))
                 known.add(key)
                 break
+    work_lower = functools.cache(work.lower)  # (read only for "<Place> … <Head>" names, once)
     for org in result:
-        _place_head_alias(org, work)
+        _place_head_alias(org, work, work_lower)
         hints = [c.kind_hint for c in org.chunks if c.kind_hint]
         org.kind = kind_of(org.name, hints[0] if hints else None)
         org.country = country_of(org.name, [c.country_hint for c in org.chunks], local_places)
@@ -986,13 +987,14 @@ def is_short_form(short: str, long: str) -> bool:
     return distinctive
 
 
-def _place_head_alias(org: Organisation, work: str) -> None:
-    """ "<Place> … <Head>" is also written "<Place> <head>": "the Wuxi government" for "Wuxi Municipal Government"."""
+def _place_head_alias(org: Organisation, work: str, work_lower) -> None:
+    """ "<Place> … <Head>" is also written "<Place> <head>": "the Wuxi government" for "Wuxi Municipal Government".
+    `work_lower()`: work.lower(), computed once for all the names of a document."""
     tokens = org.name.split()
     if len(tokens) < 3 or not _is_place_token(tokens[0]) or _low(tokens[-1]) not in GENERIC_HEADS:
         return
     wanted = f"{tokens[0]} {tokens[-1]}".lower()
-    position = work.lower().find(wanted) if wanted in work.lower() else -1
+    position = work_lower().find(wanted)
     if position >= 0:
         end = position + len(wanted)
         if end < len(work) and work[end].isalnum():

@@ -72,11 +72,42 @@ def _mask(match: re.Match) -> str:
     return _NOT_NEWLINE.sub(" ", found) if "\n" in found else " " * len(found)
 
 
+# Where a credit line can start: "/", "(" or "[" (the outlets' marks), "MIL OSI", or the start of a line.
+_CREDIT_MARK = re.compile(r"[/(\[M]|\n")
+
+
+def _credit_starts(work: str):
+    """The offsets, in order, where a match of _CREDIT can start (its alternatives begin with one of the marks or
+    with "^", a line start)."""
+    yield 0
+    for mark in _CREDIT_MARK.finditer(work):
+        yield mark.end() if mark.group(0) == "\n" else mark.start()
+
+
+def _mask_credits(work: str) -> str:
+    """`_CREDIT.sub(_mask, work)`, with the pattern tried only where a credit line can start: the same matches
+    (leftmost, non-overlapping) as sub() finds by trying every offset."""
+    pieces: list[str] = []
+    done = 0  # the text before this offset is copied or masked
+    for position in _credit_starts(work):
+        if position < done:
+            continue
+        m = _CREDIT.match(work, position)
+        if m:
+            pieces.append(work[done : m.start()])
+            pieces.append(_mask(m))
+            done = m.end()
+    if not pieces:
+        return work
+    pieces.append(work[done:])
+    return "".join(pieces)
+
+
 def mask(text: str) -> str:
     work = _CONTROL.sub(" ", text)
     work = _SCRIPT.sub(_mask, work)
     work = _TAG.sub(_mask, work)
-    work = _CREDIT.sub(_mask, work)
+    work = _mask_credits(work)
     return work
 
 
