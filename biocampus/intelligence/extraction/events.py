@@ -115,12 +115,18 @@ def find_events(doc) -> list[Event]:
     return list(events.values())
 
 
-def event_pattern(events: list[Event]) -> re.Pattern | None:
+def event_forms(events: list[Event]) -> list[str]:
+    """The texts that name the events: their names, their names without the ordinal, their acronyms."""
     forms = []
     for e in events:
-        forms.append(re.escape(e.name))
-        forms.append(re.escape(_LEADING_ORDINAL.sub("", e.name)))
-        forms.extend(re.escape(a) for a in e.aliases)
+        forms.append(e.name)
+        forms.append(_LEADING_ORDINAL.sub("", e.name))
+        forms.extend(e.aliases)
+    return forms
+
+
+def event_pattern(events: list[Event]) -> re.Pattern | None:
+    forms = [re.escape(form) for form in event_forms(events)]
     if not forms:
         return None
     return re.compile(r"(?<![\w·])(?:" + "|".join(sorted(set(forms), key=len, reverse=True)) + r")(?![\w·])")

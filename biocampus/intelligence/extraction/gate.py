@@ -137,6 +137,8 @@ class SentenceWords:
         text, starts, ends = self._document, self._starts, self._ends
         found: set[int] = set()
         for word in words:
+            if not word:  # every sentence holds the empty text
+                return frozenset(range(len(starts)))
             position = text.find(word)
             while position >= 0:
                 i = bisect.bisect_right(starts, position) - 1

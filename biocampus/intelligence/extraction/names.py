@@ -459,7 +459,11 @@ def _cut(s: str, start: int, end: int, vocabulary: set[str]):
     """Cut one regex chunk into name pieces: (start, end, country hint, came after a title, tokens, their lower-case
     forms). The tokens of a piece are those `_TOKEN.findall` reads in its text (the same scan from the piece's
     first token on), except for a piece that takes the legal suffix: None, the caller reads them."""
-    tokens = [(t.start(), t.end(), t.group(0)) for t in _TOKEN.finditer(s, start, end)]
+    if s.find(" ", start, end) < 0:
+        # No space: no connector and no legal suffix, the chunk is one token (half of all chunks).
+        tokens = [(start, end, s[start:end])]
+    else:
+        tokens = [(t.start(), t.end(), t.group(0)) for t in _TOKEN.finditer(s, start, end)]
     # The legal suffix ("Co., Ltd.", ", Inc.") belongs to the last piece and is never cut.
     suffix = _suffix_at_end(s, start, end)
     suffix_start = suffix.start() if suffix and suffix.start() > start else end
@@ -595,6 +599,15 @@ _TITLE_OR_CONNECTOR = TITLE_WORDS | CONNECTORS
 _NOT_DISTINCTIVE = GENERIC_HEADS | GENERIC_MODIFIERS | CONNECTORS
 
 
+def _only_places(tokens: list[str], lows: list[str]) -> bool:
+    """Is every word of the chunk but its connectors a place or a place keyword ("Jiangsu Province")?"""
+    # (A loop, not all() over a generator: most chunks stop at their first word.)
+    for token, low in zip(tokens, lows, strict=False):
+        if low not in CONNECTORS and low not in PLACE_KEYWORDS and not _is_place_token(token):
+            return False
+    return True
+
+
 def _categorise(chunk: Chunk, s: str, a: int, b: int, lows: list[str]) -> None:
     """`lows`: the chunk's tokens lower-cased (`_low`)."""
     tokens = chunk.tokens
@@ -606,8 +619,7 @@ def _categorise(chunk: Chunk, s: str, a: int, b: int, lows: list[str]) -> None:
     if head in NON_ORG_HEADS or lows[0] in ("series",):
         chunk.category = "other"
         return
-    content_pairs = [(t, low) for t, low in zip(tokens, lows, strict=False) if low not in CONNECTORS]
-    if all(low in PLACE_KEYWORDS or _is_place_token(t) for t, low in content_pairs) or chunk.surface in PLACES:
+    if _only_places(tokens, lows) or chunk.surface in PLACES:
         chunk.category = "place"
         # A place acting as a party ("agreements with Jiangsu Province") is a candidate; it is kept only if a
         # relation names it (see extract()).
@@ -646,7 +658,9 @@ def _categorise(chunk: Chunk, s: str, a: int, b: int, lows: list[str]) -> None:
     if person:
         chunk.category = "person"
         return
-    if keyword and (any(low not in _NOT_DISTINCTIVE for low in lows) or len(content_pairs) >= 3):
+    if keyword and (
+        any(low not in _NOT_DISTINCTIVE for low in lows) or sum(low not in CONNECTORS for low in lows) >= 3
+    ):
         chunk.category = "keyword"
         chunk.accepted = True
     elif keyword:

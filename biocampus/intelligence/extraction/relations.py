@@ -9,7 +9,8 @@ import functools
 import re
 
 from .context import Context, Mention
-from .gate import gated
+from .events import event_forms
+from .gate import SentenceWords, gated
 from .sentences import DATE_FULL, date_of
 
 _NOT_AFTER_STRATEGIC = r"(?<!strategic )(?<!framework )"
@@ -311,9 +312,16 @@ class RelationFinder:
         self._funding_source_sentences = gate_words.holding(_FUNDING_SOURCE_WORDS)
         self._grant_sentences = gate_words.holding(_GRANT_WORDS)
         # The first sentence of each paragraph: where a framing phrase ("At the conference, …") names the event.
-        self._paragraph_first: dict[int, str] = {}
-        for sentence in ctx.doc.sentences:
-            self._paragraph_first.setdefault(sentence.paragraph, sentence.text)
+        self._paragraph_first: dict[int, int] = {}
+        for i, sentence in enumerate(ctx.doc.sentences):
+            self._paragraph_first.setdefault(sentence.paragraph, i)
+        # The sentences that hold a name of an event (event_re can match nowhere else).
+        doc = ctx.doc
+        self._event_name_sentences = (
+            SentenceWords(doc.sentences, doc.work, [s.text for s in doc.sentences]).holding(event_forms(events))
+            if event_re is not None
+            else frozenset()
+        )
 
     # ------------------------------------------------------------------ helpers
     def org_name(self, index: int) -> str:
@@ -368,18 +376,20 @@ class RelationFinder:
     def _event_for(self, index: int) -> str | None:
         doc = self.ctx.doc
         sentence = doc.sentences[index]
-        name = self._event_in(sentence.text)
+        name = self._event_in(sentence.text, index in self._event_name_sentences)
         if name:
             return name
         # The framing sentence of the paragraph ("For this year's expo, …", "At the conference, …").
-        first = self._paragraph_first[sentence.paragraph]
+        first_index = self._paragraph_first[sentence.paragraph]
+        first = doc.sentences[first_index].text
         if _FRAMING_PHRASE.match(first):
             head = first.split(",", 1)[0]
-            return self._event_in(head, allow_reference=True)
+            return self._event_in(head, first_index in self._event_name_sentences, allow_reference=True)
         return None
 
-    def _event_in(self, text: str, allow_reference: bool = True) -> str | None:
-        if self.event_re is not None:
+    def _event_in(self, text: str, may_name: bool, allow_reference: bool = True) -> str | None:
+        """`may_name`: the sentence `text` comes from holds a name of an event (else event_re cannot match)."""
+        if self.event_re is not None and may_name:
             m = self.event_re.search(text)
             if m:
                 found = m.group(0)
