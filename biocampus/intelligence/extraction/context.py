@@ -111,6 +111,7 @@ class Context:
         self.doc = doc
         self.orgs = orgs
         self.by_sentence: list[list[Mention]] = [[] for _ in doc.sentences]
+        self._conjuncts: dict[int, tuple[Mention, int, list[Mention]]] = {}
         # Each sentence lower-cased once for every rule that reads it: `lowered` exactly as str.lower() gives it
         # (what the word tests of the rules read), `gate_texts` also with the case variants re.IGNORECASE matches
         # (what the word gates in front of IGNORECASE patterns read); the same list when the text has none.
@@ -206,6 +207,16 @@ class Context:
 
     def conjuncts(self, index: int, anchor: Mention) -> list[Mention]:
         """The mention and the ones coordinated with it ("A, B and C", "A as well as B")."""
+        # The rules ask for the same chains many times: each is read once (a sentence's mentions are final by the
+        # time they are asked for; the anchor kept in the cache makes its id safe to reuse as the key).
+        cached = self._conjuncts.get(id(anchor))
+        if cached is not None and cached[0] is anchor and cached[1] == index:
+            return list(cached[2])
+        out = self._read_conjuncts(index, anchor)
+        self._conjuncts[id(anchor)] = (anchor, index, out)
+        return list(out)
+
+    def _read_conjuncts(self, index: int, anchor: Mention) -> list[Mention]:
         work = self.doc.work
         mentions = self.by_sentence[index]
         out = [anchor]

@@ -220,6 +220,27 @@ class MilestoneFinder:
         # The sentences holding the words each rule needs, found once per document: the same tests as
         # `any(w in lowered_sentence for w in words)`.
         self._open_sentences = ctx.words.holding(_OPEN_WORDS)
+        # The words without one of which each opening pattern (IGNORECASE) cannot match, read from its alternatives.
+        gate_words = ctx.gate_words
+        self._open_active_sentences = gate_words.holding(
+            ("opened", "inaugurated", "unveiled", "launched", "put into", "commissioned")
+        )
+        self._open_passive_sentences = gate_words.holding(
+            (
+                "opened",
+                "unveiled",
+                "inaugurated",
+                "launched",
+                "put into",
+                "commissioned",
+                "opening ceremony",
+                "fully operational",
+            )
+        )
+        self._open_intransitive_sentences = gate_words.holding(("opened", "launched", "inaugurated"))
+        self._inauguration_sentences = gate_words.holding(
+            ("inauguration of", "opening of", "unveiling of", "launch of")
+        )
         self._certification_sentences = ctx.words.holding(_CERT_WORDS)
         self._product_sentences = ctx.words.holding(_PRODUCT_WORDS)
         self._money_word_sentences = ctx.words.holding(_MONEY_WORDS)
@@ -296,31 +317,35 @@ class MilestoneFinder:
 
     def openings(self, index: int, text: str, base: int) -> None:
         ctx = self.ctx
-        future = bool(_FUTURE_OPENING.search(text))
-        for m in OPEN_ACTIVE.finditer(text):
+        future = None  # does the sentence speak of an opening to come? (read at the first opening found)
+        for m in OPEN_ACTIVE.finditer(text) if index in self._open_active_sentences else ():
+            if future is None:
+                future = bool(_FUTURE_OPENING.search(text))
             if future and _FUTURE_BEFORE.search(text[max(0, m.start() - 25) : m.start()]):
                 continue
             noun = m.group("noun").lower()
             kind = "lab_opened" if noun in ("lab", "laboratory", "laboratories") else "facility_opened"
             for actor in self.actor(index, base + m.start()):
                 self.emit(actor, kind, None, None, index, self._date_near(text, m.end()) or self._abs_date(text))
-        for m in OPEN_PASSIVE.finditer(text):
+        for m in OPEN_PASSIVE.finditer(text) if index in self._open_passive_sentences else ():
             if _SINCE_BEFORE.search(text[max(0, m.start() - 12) : m.start()]):
                 continue
+            if future is None:
+                future = bool(_FUTURE_OPENING.search(text))
             if future and _WILL_BEFORE.search(text[max(0, m.start() - 10) : m.start()]):
                 continue
             actors = self.actor(index, base + m.start())
             if actors:
                 kind = "lab_opened" if ctx.orgs[actors[0]].kind == "lab" else "facility_opened"
                 self.emit(actors[0], kind, None, None, index, self._date_near(text, m.end()))
-        for m in OPEN_INTRANSITIVE.finditer(text):
+        for m in OPEN_INTRANSITIVE.finditer(text) if index in self._open_intransitive_sentences else ():
             if _SINCE_IT_BEFORE.search(text[max(0, m.start() - 12) : m.start()]):
                 continue
             actors = self.actor(index, base + m.start())
             if actors and ctx.orgs[actors[0]].kind in ("campus", "hub", "service_center", "lab", "other"):
                 d = DATE_FULL.search(m.group(0))
                 self.emit(actors[0], "facility_opened", None, None, index, date_of(d) if d else None)
-        for m in INAUGURATION_OF.finditer(text):
+        for m in INAUGURATION_OF.finditer(text) if index in self._inauguration_sentences else ():
             target = next((x for x in ctx.mentions(index) if 0 <= x.start - (base + m.end()) <= 5), None)
             if target is not None:
                 kind = "lab_opened" if ctx.orgs[target.org].kind == "lab" else "facility_opened"

@@ -235,6 +235,8 @@ _GAP_LOCATIVE = re.compile(r"\s+(?:in|at|on)\s+(?:the\s+)?")
 
 # Words without one of which a pattern cannot match (each read from the pattern's alternatives), looked up in the
 # sentence's gate text (`Context.gate_words`) before the pattern itself is tried.
+# JOIN: a verb that says so on its own ("joined", "moved into", "is based in", …), or "open/establish/set up" with
+# a kind of site ("its office in"), or "build" before "the zone/park/campus".
 _JOIN_VERB_WORDS = (
     "join",
     "settl",
@@ -248,14 +250,22 @@ _JOIN_VERB_WORDS = (
     "housed",
     "headquartered",
     "lease",
-    "open",
-    "establish",
-    "set up",
-    "build",
     "resident",
     "tenant",
 )
-_RESIDENT_LIST_WORDS = ("resident", "tenant", "newcomer", "new members", "cohort", "compan", "start")
+_OPEN_SITE_WORDS = ("open", "establish", "set up")
+_SITE_WORDS = ("headquarters", "hq", "office", "site", "centre", "center", "lab", "facility", "base", "hub")
+_BUILD_PLACE_WORDS = ("the zone", "the park", "the campus")
+_RESIDENT_LIST_WORDS = (
+    "resident",
+    "tenants",
+    "newcomers",
+    "new members",
+    "companies",
+    "cohort",
+    "startups",
+    "start-ups",
+)
 _WELCOME_VERB_WORDS = ("welcom", "signed up", "admitted", "attracted", "brought in")
 _WELCOME_INTRO_WORDS = ("including", "such as", "namely", ":")
 _SUPPORT_WORDS = ("support", "fund", "financ", "back")
@@ -305,7 +315,11 @@ class RelationFinder:
         self._relation_sentences = words.holding(_RELATION_WORDS)
         self._type_sentences = {kind: words.holding(kind_words) for kind, kind_words in _TYPE_WORDS.items()}
         self._partner_sentences = words.holding(_PARTNER_WORDS)
-        self._join_verb_sentences = gate_words.holding(_JOIN_VERB_WORDS)
+        self._join_verb_sentences = (
+            gate_words.holding(_JOIN_VERB_WORDS)
+            | (gate_words.holding(_OPEN_SITE_WORDS) & gate_words.holding(_SITE_WORDS))
+            | (gate_words.holding(("build",)) & gate_words.holding(_BUILD_PLACE_WORDS))
+        )
         self._resident_list_sentences = gate_words.holding(_RESIDENT_LIST_WORDS)
         self._welcome_sentences = gate_words.holding(_WELCOME_VERB_WORDS) & gate_words.holding(_WELCOME_INTRO_WORDS)
         self._support_sentences = gate_words.holding(_SUPPORT_WORDS) & gate_words.holding(("with",))
