@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import bisect
+import operator
 import re
 from dataclasses import dataclass
 
@@ -24,6 +25,7 @@ _CONJUNCT_GAP = re.compile(
     r",?\s*(?:and|&|as well as|along with|together with|plus|alongside)\s+)(?:the\s+)?"
 )
 MAX_MENTIONS = 40
+_START = operator.attrgetter("start")  # (a sort key read in C)
 PLURAL = gated(
     r"\b(?:[Tt]he two (?:institutions|parties|companies|organi[sz]ations|universities|hospitals|partners|sides)|"
     r"[Bb]oth (?:institutions|parties|companies|organi[sz]ations|partners|sides))\b"
@@ -157,7 +159,7 @@ class Context:
                 org = self._resolve(m, index, sentence.start + m.start(), mentions, last_subject)
                 if org is not None:
                     mentions.append(Mention(sentence.start + m.start(), sentence.start + m.end(), org, index, True))
-            mentions.sort(key=lambda x: x.start)
+            mentions.sort(key=_START)
             if len(mentions) > MAX_MENTIONS:  # no sentence names this many: garbage, keep the rules linear
                 del mentions[MAX_MENTIONS:]
             subject = self.subject_at(index, sentence.start)

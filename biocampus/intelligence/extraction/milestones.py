@@ -147,6 +147,16 @@ _JOINED_HOST_AFTER = re.compile(
 _LEASE_WORD = re.compile(r"\blease|leased|leases|occupy|rent", re.I)
 # The first digit of each run of digits (a digit with no digit before it): where a number written in digits can
 # start. (It starts with a character class, which the regex engine skips ahead to in C.)
+# The words without one of which no unit of _UNITS matches (COUNT reads them under IGNORECASE).
+_UNIT_WORDS = (
+    "compan", "firms", "enterprises", "start", "projects", "hospitals", "clinics", "sites", "partners", "tenants",
+    "people", "patients", "users", "jobs", "employees", "staff", "scientists", "researchers", "engineers",
+    "professionals", "products", "square", "sq ft", "sqm", "members", "residents", "institutions", "organi",
+    "cities", "countries", "labs", "laboratories", "beds", "doctors", "physicians", "pharmacies", "stores", "teams",
+    "ventures", "innovators", "entrepreneurs", "exhibitors", "visitors", "participants", "agreements", "deals",
+    "programmes", "programs", "talents", "experts", "investors", "universities", "schools", "students", "trials",
+    "drugs", "devices",
+)  # fmt: skip
 _DIGIT_RUN_START = re.compile(r"\d(?<!\d\d)")
 # Lower-case forms of what can start an amount or a count under IGNORECASE: number words and currency symbols.
 _NUMBER_WORD_FORMS = tuple(NUMBER_WORDS)
@@ -249,6 +259,7 @@ class MilestoneFinder:
         # match (MONEY: a symbol then a number, or a number at a word start).
         self._number_words_at = _occurrences(ctx.gate_document, _NUMBER_WORD_FORMS)
         self._symbols_at = _occurrences(ctx.gate_document, _SYMBOL_FORMS)
+        self._unit_sentences = ctx.gate_words.holding(_UNIT_WORDS)  # where a count ("three hospitals") can be
 
     def emit(self, org: int | None, kind: str, value, unit, index: int, date: str | None = None) -> None:
         if org is None:
@@ -354,7 +365,8 @@ class MilestoneFinder:
     def quantities(self, index: int, text: str, base: int) -> None:
         money_spans = []
         has_money = bool(_MONEY_SIGN.search(text)) or index in self._money_word_sentences
-        number_starts = self._number_starts(text, base)
+        counted = index in self._unit_sentences
+        number_starts = self._number_starts(text, base) if has_money or counted else []
         if has_money:
             candidates = sorted({*number_starts, *self._in_sentence(self._symbols_at, text, base)})
         for m in _matches(MONEY, text, candidates) if has_money else ():
@@ -381,7 +393,7 @@ class MilestoneFinder:
             unit = CURRENCY_WORDS.get(m.group(1).lower()) or CURRENCY_SYMBOLS.get(m.group(1).upper()) or "GBP"
             for org in self.actor(index, base + m.start())[:1]:
                 self.emit(org, "funding", None, unit, index)
-        for start in _matches(_NUMBER_START, text, number_starts):
+        for start in _matches(_NUMBER_START, text, number_starts) if counted else ():
             if start.start() and (text[start.start() - 1].isdigit() or text[start.start() - 1] in ".,-"):
                 continue
             m = COUNT.match(text, start.start())

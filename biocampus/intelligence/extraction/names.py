@@ -14,6 +14,7 @@ subject of a company verb (signed, joined, raised, launched, moved into, …), a
 from __future__ import annotations
 
 import functools
+import operator
 import re
 from dataclasses import dataclass, field
 
@@ -365,6 +366,9 @@ _LIST_TAIL = re.compile(
     r"^,?\s*(?:and|as well as)\s+(?:other|more|several|many|some)\s+(?:\w+\s+){0,2}(?:companies|firms|"
     r"organi[sz]ations|partners|enterprises|institutions|investors|start-?ups|stakeholders)\b"
 )
+# Sort keys (operator.attrgetter: the same keys as a lambda, read in C).
+_START = operator.attrgetter("start")
+_FIRST = operator.attrgetter("first")
 _BASED = re.compile(r"^(?P<place>.+?)-(?:based|headquartered)$")
 _FOLD_SPACES = re.compile(r"[\s\u00a0]+")
 _FOLD_THE = re.compile(r"^the ")
@@ -747,7 +751,7 @@ def accept_in_lists(chunks: list[Chunk], sentences, work: str) -> None:
     for c in chunks:
         by_sentence.setdefault(c.sentence, []).append(c)
     for index, items in by_sentence.items():
-        items.sort(key=lambda c: c.start)
+        items.sort(key=_START)
         groups: list[list[Chunk]] = []
         for c in items:
             if groups:
@@ -819,7 +823,7 @@ def group(chunks: list[Chunk], work: str, local_places: dict[str, str]) -> list[
     blocked = {fold(c.surface) for c in chunks if c.category in ("person", "event", "title", "other")}
     orgs: dict[str, Organisation] = {}
     order: list[str] = []
-    for c in sorted(chunks, key=lambda c: c.start):
+    for c in sorted(chunks, key=_START):
         key = fold(c.surface)
         if not key or c.category in ("person", "event", "title", "other", "generic"):
             continue
@@ -927,8 +931,8 @@ def group(chunks: list[Chunk], work: str, local_places: dict[str, str]) -> list[
         org.place_only = all(
             _is_place_token(t) or _low(t) in PLACE_KEYWORDS or _low(t) in CONNECTORS for t in _TOKEN.findall(org.name)
         )
-        org.chunks.sort(key=lambda c: c.start)
-    result.sort(key=lambda o: o.first)
+        org.chunks.sort(key=_START)
+    result.sort(key=_FIRST)
     return result
 
 
