@@ -7,6 +7,7 @@ with generic keyword and context rules, then relations, milestones and events fr
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from .context import Context
@@ -103,10 +104,11 @@ def _extract(text: str, title: str | None, source: str | None) -> dict:
             o.kind = "government"
     milestones = MilestoneFinder(ctx, relations).run()
     kept_names = {o.name for o in kept}
-    result["organizations"] = [_org_out(o, doc) for o in kept]
+    starts = [s.start for s in doc.sentences]
+    result["organizations"] = [_org_out(o, doc, starts) for o in kept]
     result["relations"] = [r for r in relations if all(p in kept_names for p in r["parties"])]
     result["milestones"] = [m for m in milestones if m["org"] in kept_names]
-    result["events"] = [_event_out(e, doc) for e in events]
+    result["events"] = [_event_out(e, doc, starts) for e in events]
     return result
 
 
@@ -114,18 +116,21 @@ def _inside_event(chunk, events) -> bool:
     return any(e.start <= chunk.start and chunk.end <= e.end for e in events)
 
 
-def _sentence_span(doc, position: int) -> tuple[int, int]:
-    for s in doc.sentences:
-        if s.start <= position < s.end:
-            return s.start, s.end
+def _sentence_span(doc, starts: list[int], position: int) -> tuple[int, int]:
+    # The sentences (`starts`: where each starts) are in order and do not overlap: the one that can hold `position`
+    # is the last one starting at or before it.
+    i = bisect.bisect_right(starts, position) - 1
+    if i >= 0 and position < doc.sentences[i].end:
+        s = doc.sentences[i]
+        return s.start, s.end
     # The headline.
     line_start = doc.text.rfind("\n", 0, position) + 1
     line_end = doc.text.find("\n", position)
     return line_start, line_end if line_end >= 0 else len(doc.text)
 
 
-def _org_out(o, doc) -> dict:
-    start, end = _sentence_span(doc, o.first)
+def _org_out(o, doc, starts: list[int]) -> dict:
+    start, end = _sentence_span(doc, starts, o.first)
     return {
         "name": o.name,
         "aliases": o.aliases,
@@ -138,8 +143,8 @@ def _org_out(o, doc) -> dict:
     }
 
 
-def _event_out(e, doc) -> dict:
-    start, end = _sentence_span(doc, e.start)
+def _event_out(e, doc, starts: list[int]) -> dict:
+    start, end = _sentence_span(doc, starts, e.start)
     return {
         "name": e.name,
         "date": e.date,

@@ -97,7 +97,7 @@ def _occurrences(work: str, forms: dict[str, int]) -> dict[int, list[tuple[int, 
                 not (before.isalnum() or before in _WORDISH)
                 and not (after.isalnum() or after in _WORDISH)
                 and not work.startswith(" @", end)
-                and not any(taken[position:end])
+                and taken.find(1, position, end) < 0  # (no byte of the span taken yet)
             ):
                 taken[position:end] = b"\x01" * (end - position)
                 found.append((position, end, org))
