@@ -236,7 +236,7 @@ def stop(process: subprocess.Popen) -> None:
 def http_get(url: str, headers: dict | None = None) -> tuple[int, bytes]:
     request = urllib.request.Request(url, headers=headers or {})  # noqa: S310 - loopback
     try:
-        with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
+        with urllib.request.urlopen(request, timeout=600) as response:  # noqa: S310 - see gunicorn --timeout
             return response.status, response.read()
     except urllib.error.HTTPError as error:
         return error.code, error.read()
@@ -251,6 +251,10 @@ def gunicorn_command(port: int, *, workers: int = 2, app: str = "bench.wsgi") ->
         "--workers",
         str(workers),
         "--no-control-socket",  # gunicorn's default control socket is one path for every gunicorn here
+        # A first, cold request at a million rows on a loaded machine may pass gunicorn's 30 s default, which
+        # kills the worker (and with it P6's measurement): the bench measures, it does not guard.
+        "--timeout",
+        "600",
         "--log-level",
         "warning",
     ]

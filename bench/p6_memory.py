@@ -70,7 +70,11 @@ def worker_peak(ctx, paths, cookie, extra_headers=None) -> tuple[float, list[str
     with serve(gunicorn_command(port, workers=1), port=port, env=ctx.env(), ready_path="/healthz") as server:
         for path in paths:
             headers = {"Cookie": cookie, **(extra_headers or {})}
-            status, _ = http_get(server.url + path, headers)
+            try:
+                status, _ = http_get(server.url + path, headers)
+            except OSError as error:  # the worker died on this path: say which, measure what was served
+                problems.append(f"{path} → {type(error).__name__}")
+                continue
             if status != 200:
                 problems.append(f"{path} → {status}")
         workers = children_of(server.pid)
