@@ -121,14 +121,12 @@ class Context:
         # Which sentences hold a word, for the word tests (`words`) and the word gates (`gate_words`).
         if has_case_variants(doc.work):
             self.gate_texts = [gate_text(s.text) for s in doc.sentences]
-            lowered_document = None if len(doc.work.lower()) != len(doc.work) else doc.work.lower()
             self.gate_document = gate_text(doc.work)
-            self.words = SentenceWords(doc.sentences, lowered_document, self.lowered)
-            self.gate_words = SentenceWords(doc.sentences, self.gate_document, self.gate_texts)
         else:
             self.gate_texts = self.lowered
             self.gate_document = doc.work.lower()  # the whole document's gate text (same offsets)
-            self.words = self.gate_words = SentenceWords(doc.sentences, self.gate_document, self.lowered)
+        self.words = SentenceWords(self.lowered)
+        self.gate_words = SentenceWords(self.gate_texts) if self.gate_texts is not self.lowered else self.words
         forms: dict[str, int] = {}
         for i, org in enumerate(orgs):
             for form in [org.name, *org.aliases]:

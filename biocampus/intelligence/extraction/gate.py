@@ -8,7 +8,6 @@ computed exactly (a class like `\\w`, a negated set, inline flags, an empty matc
 
 from __future__ import annotations
 
-import bisect
 import re
 
 try:  # the parser behind `re` (Python 3.11+); without it every pattern is compiled as written
@@ -120,31 +119,53 @@ def gate_text(text: str) -> str:
 
 class SentenceWords:
     """Which sentences of a document hold any of some words, each a plain substring of the lower-cased sentence:
-    the same answer as `any(word in lowered_sentence for word in words)`, found with one search of the whole
-    lower-cased document per word instead of one test per sentence per rule (speed)."""
+    `index in words.holding(WORDS)` is `any(w in lowered_sentences[index] for w in WORDS)`, read when first asked
+    (most sentences are never asked about) and kept for the rules that ask again."""
 
-    def __init__(self, sentences, lowered_document: str | None, lowered_sentences: list[str]):
-        # Without a lower-cased document of the same length (a text with "İ"), each sentence is read on its own.
-        self._document = lowered_document
+    def __init__(self, lowered_sentences: list[str]):
         self._sentences = lowered_sentences
-        self._starts = [s.start for s in sentences]
-        self._ends = [s.end for s in sentences]
 
-    def holding(self, words) -> frozenset[int]:
-        """The indices of the sentences that hold one of `words` (lower-case)."""
-        if self._document is None:
-            return frozenset(i for i, low in enumerate(self._sentences) if any(w in low for w in words))
-        text, starts, ends = self._document, self._starts, self._ends
-        found: set[int] = set()
-        for word in words:
-            if not word:  # every sentence holds the empty text
-                return frozenset(range(len(starts)))
-            position = text.find(word)
-            while position >= 0:
-                i = bisect.bisect_right(starts, position) - 1
-                if i >= 0 and position + len(word) <= ends[i]:
-                    found.add(i)
-                    position = text.find(word, ends[i])  # this sentence is found: on to the next one
-                else:
-                    position = text.find(word, position + 1)
-        return frozenset(found)
+    def holding(self, words) -> Holding:
+        return Holding(self._sentences, tuple(words))
+
+
+class Holding:
+    """The sentences that hold one of `words` (see SentenceWords); `a & b`, `a | b` combine the tests."""
+
+    __slots__ = ("_sentences", "_words", "_known")
+
+    def __init__(self, sentences: list[str], words: tuple[str, ...]):
+        self._sentences = sentences
+        self._words = words
+        self._known: dict[int, bool] = {}
+
+    def __contains__(self, index: int) -> bool:
+        known = self._known.get(index)
+        if known is None:
+            low = self._sentences[index]
+            known = self._known[index] = any(word in low for word in self._words)
+        return known
+
+    def __and__(self, other) -> _Combined:
+        return _Combined(self, other, both=True)
+
+    def __or__(self, other) -> _Combined:
+        return _Combined(self, other, both=False)
+
+
+class _Combined:
+    __slots__ = ("_first", "_second", "_both")
+
+    def __init__(self, first, second, both: bool):
+        self._first, self._second, self._both = first, second, both
+
+    def __contains__(self, index: int) -> bool:
+        if self._both:
+            return index in self._first and index in self._second
+        return index in self._first or index in self._second
+
+    def __and__(self, other) -> _Combined:
+        return _Combined(self, other, both=True)
+
+    def __or__(self, other) -> _Combined:
+        return _Combined(self, other, both=False)

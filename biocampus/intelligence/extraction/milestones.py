@@ -227,7 +227,7 @@ class MilestoneFinder:
         self.out: list[dict] = []
         self.seen: set[tuple] = set()
         self.relations = relations
-        # The sentences holding the words each rule needs, found once per document: the same tests as
+        # The sentences holding the words each rule needs, each sentence read when first asked: the same tests as
         # `any(w in lowered_sentence for w in words)`.
         self._open_sentences = ctx.words.holding(_OPEN_WORDS)
         # The words without one of which each opening pattern (IGNORECASE) cannot match, read from its alternatives.

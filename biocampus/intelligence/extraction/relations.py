@@ -307,7 +307,7 @@ class RelationFinder:
         self._dates: dict[int, str | None] = {}
         self._events: dict[int, str | None] = {}  # event_for() of each sentence, read once per document
         self._hosts: dict[int, bool] = {}  # is_host() of each organisation, read once per document
-        # The sentences holding the words of each gate, found once per document: the same tests as
+        # The sentences holding the words of each gate, each sentence read when first asked: the same tests as
         # `any(w in lowered_sentence for w in words)` (`ctx.words`: the word lists above; `ctx.gate_words`: the
         # gates in front of IGNORECASE patterns).
         words, gate_words = ctx.words, ctx.gate_words
@@ -332,7 +332,7 @@ class RelationFinder:
         # The sentences that hold a name of an event (event_re can match nowhere else).
         doc = ctx.doc
         self._event_name_sentences = (
-            SentenceWords(doc.sentences, doc.work, [s.text for s in doc.sentences]).holding(event_forms(events))
+            SentenceWords([s.text for s in doc.sentences]).holding(event_forms(events))
             if event_re is not None
             else frozenset()
         )
