@@ -41,9 +41,15 @@ class Milestone(RecordModel):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["-occurred_on", "title"]
+        ordering = ["-occurred_on", "title", "id"]
         verbose_name = _("milestone")
         verbose_name_plural = _("milestones")
+        indexes = [
+            # The milestones list, newest first, a page at a time (ORDER BY occurred_on DESC, title, id LIMIT 51),
+            # for the network and for a campus team: see Agreement's list indexes.
+            models.Index(fields=["-occurred_on", "title", "id"], name="milestone_list_order"),
+            models.Index(fields=["campus", "-occurred_on", "title", "id"], name="milestone_campus_list_order"),
+        ]
         constraints = [
             models.CheckConstraint(
                 name="milestone_value_has_unit",
@@ -218,6 +224,12 @@ class FundingRound(RecordModel):
         ordering = ["-announced_on", "id"]
         verbose_name = _("funding round")
         verbose_name_plural = _("funding rounds")
+        indexes = [
+            # The funding list, newest first, a page at a time (ORDER BY announced_on DESC, id LIMIT 51): see
+            # Agreement's list indexes.
+            models.Index(fields=["-announced_on", "id"], name="fundinground_list_order"),
+            models.Index(fields=["campus", "-announced_on", "id"], name="fundinground_campus_list_order"),
+        ]
         constraints = [
             models.CheckConstraint(
                 name="funding_amount_has_currency",
