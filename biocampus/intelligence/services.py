@@ -200,22 +200,6 @@ def extractor_named(name: str | None = None):
     return extraction.extract, getattr(extraction, "EXTRACTOR_NAME", "rules"), version
 
 
-def _extractor():
-    """The extractor the settings choose, with its name and version (recorded on each document). A language
-    model that is not configured fails when called, so extract_document records why on the document."""
-    from .extraction.llm import LlmError
-
-    try:
-        return extractor_named()
-    except LlmError as error:
-        message = str(error)
-
-        def unavailable(*args, **kwargs):
-            raise LlmError(message)
-
-        return unavailable, "llm", ""
-
-
 def _linker(actor):
     from biocampus.directory.models import Organization
 
@@ -242,8 +226,10 @@ def extract_document(*, actor, document: SourceDocument) -> SourceDocument:
     from .extraction.llm import LlmError
 
     require(actor, CHANGE, document)
-    extract, name, version = _extractor()
     try:
+        # Chosen inside the try: a language model that is not configured is recorded on the document like any
+        # other failure to read it.
+        extract, name, version = extractor_named()
         result = extract(document.text, title=document.title or None, source=document.url or None,
                          linker=_linker(actor))  # fmt: skip
     except Exception as error:  # the document must end in a state the inbox shows, whatever happened

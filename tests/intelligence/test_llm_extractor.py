@@ -563,7 +563,7 @@ def test_the_default_extractor_is_the_rules_and_never_calls_the_model(settings, 
 
     assert settings.BIOCAMPUS_EXTRACTOR == "rules"
     settings.BIOCAMPUS_LLM_URL, settings.BIOCAMPUS_LLM_MODEL = fake_model.url, "test-model"  # set, yet unused
-    extract, name, version = services._extractor()
+    extract, name, version = services.extractor_named()
     assert (extract, name, version) == (extraction.extract, "rules", extraction.__version__)
     document = services.ingest_text(actor=users.campus_staff, text=RELEASE, campus=campus_a).document
     assert document.extractor == "rules" and document.status == DocumentStatus.EXTRACTED
