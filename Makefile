@@ -28,6 +28,8 @@ GUNICORN_FLAGS := --no-control-socket
 run: $(STAMP)
 	$(BIN)/biocampus migrate --noinput
 	$(BIN)/biocampus load_demo --if-empty
+	@# After an upgrade that added a KPI rollup: rebuild the campuses it made stale (none: one query).
+	$(BIN)/biocampus rebuild_rollups --stale
 	@echo
 	@echo "  BioCampus demo campus: http://127.0.0.1:$(PORT)/"
 	@echo "  Log in as demo / demo (demo database only)."

@@ -117,7 +117,7 @@ def residency_create(
         raise ValidationError({"organization": _("A campus cannot be a resident of another campus.")})
     residency = Residency(organization=organization, campus=campus, status=status, **attributes)
     record_save(residency, actor=actor, provenance=provenance)
-    rollups.refresh_buckets(rollups.buckets_of(residency), metrics=["residents_signed"])
+    rollups.refresh_buckets(rollups.buckets_of(residency), metrics=rollups.RESIDENCY_METRICS)
     publish("residency.created", residency, actor=actor)
     return residency
 
@@ -137,7 +137,7 @@ def residency_update(*, actor, residency: Residency, reason: str = "", **changes
     before = rollups.buckets_of(residency)
     if apply_changes(residency, changes):
         record_save(residency, actor=actor, reason=reason)
-        rollups.refresh_buckets(before | rollups.buckets_of(residency), metrics=["residents_signed"])
+        rollups.refresh_buckets(before | rollups.buckets_of(residency), metrics=rollups.RESIDENCY_METRICS)
     if status_changes:
         publish("residency.status_changed", residency, actor=actor)
     return residency
@@ -161,7 +161,7 @@ def residency_change_status(
     if date_field:
         setattr(residency, date_field, on or datetime.date.today())
     record_save(residency, actor=actor, reason=reason)
-    rollups.refresh_buckets(before | rollups.buckets_of(residency), metrics=["residents_signed"])
+    rollups.refresh_buckets(before | rollups.buckets_of(residency), metrics=rollups.RESIDENCY_METRICS)
     publish("residency.status_changed", residency, actor=actor)
     return residency
 
@@ -181,4 +181,4 @@ def residency_delete(*, actor, residency: Residency) -> None:
     require(actor, DELETE, residency)
     before = rollups.buckets_of(residency)
     record_delete(residency, actor=actor)
-    rollups.refresh_buckets(before, metrics=["residents_signed"])
+    rollups.refresh_buckets(before, metrics=rollups.RESIDENCY_METRICS)

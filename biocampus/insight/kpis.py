@@ -14,8 +14,8 @@ from decimal import Decimal
 from functools import cached_property
 from urllib.parse import urlencode
 
-from django.db.models import Count, F, OuterRef, Q, Subquery, Sum, Window
-from django.db.models.functions import Coalesce, ExtractYear, RowNumber, TruncMonth
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce, ExtractYear, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -362,6 +362,7 @@ class KpiScope:
     # The system itself (insight.rollups computing a campus's buckets): every record, no permission filter.
     everything: bool = False
     use_rollups: bool = True  # False: always the live queries (the tests compare both)
+    every_campus: bool = False  # set by _rollup_campus_ids: the rollups are read for every campus there is
 
     def visible(self, queryset):
         return queryset if self.everything else visible(queryset, self.user)
@@ -425,6 +426,27 @@ class KpiScope:
             return None
         return self._summed_rollups[metric]
 
+    @cached_property
+    def _running_totals(self) -> dict[str, dict[str, int]]:
+        """The running metrics' buckets of every month up to the period's end (the ALWAYS month included),
+        summed over months and campuses: {metric: {key: value}}, in one query."""
+        from biocampus.insight.models import KpiRollup
+
+        rows = _of_rollup_campuses(KpiRollup.objects.filter(metric__in=RUNNING_ROLLUPS, month__lte=self.end), self)
+        totals: dict[str, dict[str, int]] = {metric: {} for metric in RUNNING_ROLLUPS}
+        for metric, key, value in (
+            rows.values("metric", "key").annotate(total=Sum("value")).values_list("metric", "key", "total")
+        ):
+            if value:  # what started and ended by the end cancels out
+                totals[metric][key] = value
+        return totals
+
+    def running_total(self, metric: str) -> dict[str, int] | None:
+        """A running metric's total at the period's end per key ({key: value}), or None: compute it live."""
+        if self.rollup_campus_ids is None:
+            return None
+        return self._running_totals[metric]
+
 
 # --- rollups ---------------------------------------------------------------------------------------------
 #
@@ -435,10 +457,18 @@ class KpiScope:
 # _rollup_* functions), so they cannot disagree with the live queries; they are read only when they give
 # the same answer (_rollup_campus_ids), and the live queries answer everything else.
 
-# Metrics whose buckets add up over months and campuses; international_strategic_partners keeps one bucket
-# per partner and month (its value is a count of distinct organisations, which does not add up).
-SUMMED_ROLLUPS = ("residents_signed", "agreements", "showcases")
-ROLLUP_METRICS = (*SUMMED_ROLLUPS, "international_strategic_partners")
+# Metrics whose buckets add up over the months of a period and over campuses. A running metric's buckets
+# are changes (+1 when a residency starts, -1 when it ends), summed over every month up to the period's end:
+# what stands at that end. international_strategic_partners keeps one bucket per partner and month (its
+# value is a count of distinct organisations, which does not add up).
+SUMMED_ROLLUPS = ("residents_signed", "agreements", "showcases", "milestones")
+RUNNING_ROLLUPS = ("active_residents",)
+ROLLUP_METRICS = (*SUMMED_ROLLUPS, *RUNNING_ROLLUPS, "international_strategic_partners")
+# Raise it whenever a metric is added or a bucket's definition changes: the campuses rebuilt under an older
+# version are read live (right, slower) until `biocampus rebuild_rollups --stale` rebuilds them.
+ROLLUP_VERSION = 2
+# The month of a running bucket that counts at any period's end: a residency active with no start date.
+ALWAYS = datetime.date(1, 1, 1)
 
 
 def _first_of_month(day: datetime.date) -> datetime.date:
@@ -454,7 +484,7 @@ def _rollup_campus_ids(scope: KpiScope) -> list[int] | None:
     reader sees every record of the campus (a campus-wide role, or a superuser) — or, over the network,
     of every campus it sees anything of (no resident member's share anywhere); no field filter; no as_of
     (the rollups hold today's records, not their history); a period of whole months; and every one of
-    those campuses covered (rebuilt since its last bulk write). None otherwise."""
+    those campuses covered (rebuilt, by this ROLLUP_VERSION, since its last bulk write). None otherwise."""
     from biocampus.accounts.permissions import access_for
     from biocampus.campuses.models import Campus
 
@@ -469,19 +499,27 @@ def _rollup_campus_ids(scope: KpiScope) -> list[int] | None:
         campuses = Campus.objects.filter(pk=scope.campus.pk)
     elif access.is_superuser:
         campuses = Campus.objects.all()
+        scope.every_campus = True
     elif access.has_membership and access.resident_campuses <= access.reader_campuses:
         campuses = Campus.objects.filter(pk__in=access.reader_campuses)
     else:
         return None
-    rows = list(campuses.order_by().values_list("pk", "kpi_rollup_coverage"))
-    if any(coverage is None for _pk, coverage in rows):
+    rows = list(campuses.order_by().values_list("pk", "kpi_rollup_coverage__version"))
+    if any(version != ROLLUP_VERSION for _pk, version in rows):
         return None
-    return [pk for pk, _coverage in rows]
+    return [pk for pk, _version in rows]
 
 
 def _rollup_rows(rows, scope: KpiScope):
     """Rollup rows of the scope's campuses and of the months of its period."""
-    rows = rows.filter(campus_id__in=scope.rollup_campus_ids, month__gte=scope.start, month__lte=scope.end)
+    return _of_rollup_campuses(rows.filter(month__gte=scope.start, month__lte=scope.end), scope)
+
+
+def _of_rollup_campuses(rows, scope: KpiScope):
+    """Rollup rows of the scope's campuses: with no campus filter when that is every campus (a superuser
+    over the network), so that the read runs along the covering (metric, month, key, value) index."""
+    if not scope.every_campus:
+        rows = rows.filter(campus_id__in=scope.rollup_campus_ids)
     return rows.order_by()
 
 
@@ -726,18 +764,67 @@ def active_residencies(scope: KpiScope):
 def active_residents(scope: KpiScope) -> Kpi:
     """Active residents at the end of the period: residencies signed by then and not yet ended (graduated
     or exited) by then; see active_residencies for the exact rule. Honours as_of. Breakdowns: home_abroad,
-    by_field (an organisation in two fields counts in both)."""
-    rows = active_residencies(scope)
+    by_field (an organisation in two fields counts in both). Read from the rollups when they answer the
+    same (the running total of starts and ends up to the period's end)."""
+    totals = scope.running_total("active_residents")
+    if totals is None:
+        rows = active_residencies(scope)
+        home_abroad = rows.aggregate(**_home_abroad_counts())
+        by_field = _field_counts(rows, "organization")
+    else:
+        home_abroad = {key: totals.get(key, 0) for key in ("home", "abroad", "unknown")}
+        by_field = {int(key[6:]): n for key, n in totals.items() if key.startswith("field:")}
     url = _url("campuses:residency_list")
     return Kpi(
         "active_residents",
         "",
         "",
-        rows.count(),
+        sum(home_abroad.values()),
         unit=str(_("residencies")),
         url=url,
-        breakdowns={"home_abroad": _home_abroad(rows, url), "by_field": _by_field(rows, "organization", url)},
+        breakdowns={"home_abroad": _home_abroad_buckets(home_abroad, url), "by_field": _field_buckets(by_field, url)},
     )
+
+
+def _rollup_active_residents(scope: KpiScope):
+    """Running buckets: +1 in the month a residency becomes active (ALWAYS when an active one has no start
+    date), -1 in the month it ends, per home/abroad/unknown and per field of its organisation. Summed over
+    the months up to a month's last day, they give active_residencies on that day: a residency active from
+    `started` (a day of month S) to `ended` (month E, not active that day) is active on the last day of
+    every month from S up to the one before E — and on none when E <= S."""
+    from biocampus.campuses.choices import ResidencyStatus
+    from biocampus.campuses.models import Residency
+
+    rows = scope.records(Residency).annotate(started_on=Coalesce("signed_on", "moved_in_on", "signed_at__starts_on"))
+    ended = (ResidencyStatus.GRADUATED, ResidencyStatus.EXITED)
+    rows = rows.filter(
+        Q(status__in=ACTIVE_STATUSES) | Q(status__in=ended, started_on__isnull=False, ended_on__isnull=False)
+    )
+    home = scope.campus.organization.country
+    fields_of: dict[int, list[int]] = {}
+    for organization_id, field_id in (
+        rows.filter(organization__fields__isnull=False)
+        .values_list("organization_id", "organization__fields")
+        .distinct()
+    ):
+        fields_of.setdefault(organization_id, []).append(field_id)
+    totals: dict[tuple[datetime.date, str], int] = {}
+
+    def add(month: datetime.date, organization_id: int, country: str, change: int) -> None:
+        place = "unknown" if not country or not home else "home" if country == home else "abroad"
+        for key in (place, *(f"field:{field_id}" for field_id in fields_of.get(organization_id, ()))):
+            totals[(month, key)] = totals.get((month, key), 0) + change
+
+    for status, started_on, ended_on, organization_id, country in rows.values_list(
+        "status", "started_on", "ended_on", "organization_id", "organization__country"
+    ):
+        if status in ACTIVE_STATUSES:
+            add(_first_of_month(started_on) if started_on else ALWAYS, organization_id, country, 1)
+        elif _first_of_month(ended_on) > _first_of_month(started_on):
+            add(_first_of_month(started_on), organization_id, country, 1)
+            add(_first_of_month(ended_on), organization_id, country, -1)
+    for (month, key), change in totals.items():
+        yield month, key, change
 
 
 # --- agreements --------------------------------------------------------------------------------------------
@@ -979,7 +1066,8 @@ def programme_progress_kpi(scope: KpiScope) -> Kpi:
     """Programmes' progress: the targets of the campus's programmes that run in the period, each judged on
     the period's end (achieved, on track, behind, overdue, not started; see target_progress). The value is
     the share (0..1) of those targets achieved or on track; None without targets. Breakdowns: by_status,
-    targets (each target with its fraction of the way from baseline to goal, None before any observation)."""
+    targets (each target with its fraction of the way from baseline to goal, None before any observation;
+    the first LISTED_RECORDS by programme and metric: the programmes' pages list them all)."""
     from biocampus.progress.choices import TargetStatus
 
     pairs = programme_targets_progress(scope)
@@ -1008,7 +1096,7 @@ def programme_progress_kpi(scope: KpiScope) -> Kpi:
                     progress.fraction,
                     target_url.replace(str(placeholder), str(target.public_id)),
                 )
-                for target, progress in pairs
+                for target, progress in pairs[:LISTED_RECORDS]
             ],
         },
     )
@@ -1071,38 +1159,45 @@ LISTED_RECORDS = 100
 def milestones(scope: KpiScope) -> Kpi:
     """Milestones: the campus's milestones dated in the period (occurred_on, else the first day of their
     event, within [start, end]). Honours as_of. Breakdowns: by_kind (linking to the milestones list filtered
-    by kind); values: the milestones of the period that carry a value (title, value, unit; the first
-    LISTED_RECORDS by date), then each organisation's market reach as it stands at the period's end — its
-    largest market_reach value dated on or before the end, or undated (a reach is a standing figure:
-    undated means "as it stands"); market_reach: those reach figures alone, the largest first (the first
-    LISTED_RECORDS). Counted in the database: a few queries whatever the number of milestones."""
+    by kind); values: the milestones of the period that carry a value (title, value, unit; the latest
+    LISTED_RECORDS, in the milestones list's order), then each organisation's market reach as it stands at
+    the period's end — its largest market_reach value dated on or before the end, or undated (a reach is a
+    standing figure: undated means "as it stands"); market_reach: those reach figures alone, the largest
+    first (the first LISTED_RECORDS). The counts are read from the rollups when they answer the same; the
+    figures are read along indexes, so a few queries and a few hundred rows whatever the number of
+    milestones."""
     from biocampus.progress.choices import MilestoneKind
     from biocampus.progress.models import Milestone
 
-    rows = scope.in_field(scope.records(Milestone), "organization").annotate(
-        dated_on=Coalesce("occurred_on", "event__starts_on")
-    )
-    in_period = rows.filter(dated_on__gte=scope.start, dated_on__lte=scope.end)
-    counts = dict(in_period.values("kind").annotate(n=Count("id")).values_list("kind", "n"))
+    rows = scope.in_field(scope.records(Milestone), "organization")
+    rolled = scope.rolled("milestones")
+    if rolled is None:
+        in_period = rows.annotate(dated_on=Coalesce("occurred_on", "event__starts_on")).filter(
+            dated_on__gte=scope.start, dated_on__lte=scope.end
+        )
+        counts = dict(in_period.values("kind").annotate(n=Count("id")).values_list("kind", "n"))
+    else:
+        counts = {}
+        for (_month, key), n in rolled.items():
+            counts[key[5:]] = counts.get(key[5:], 0) + n
     labels = dict(MilestoneKind.choices)
     by_kind = [
         Bucket(kind, str(labels.get(kind, kind)), n, _url("progress:milestone_list", **_list_filters(scope), kind=kind))
         for kind, n in counts.items()
     ]
-    figures = (
-        in_period.filter(value__isnull=False)
-        .exclude(kind=MilestoneKind.MARKET_REACH)
-        .order_by("dated_on", "id")
-        .values_list("public_id", "kind", "title", "value", "unit", "organization__name")[:LISTED_RECORDS]
-    )
+    figures = _latest_figures(rows, scope)
+    reach = _largest_reach(rows, scope)
+    names = _organization_names({row[-1] for row in (*figures, *reach)})
     valued = [
-        Bucket(str(pk), _figure_label(org, title, unit), value, _url("progress:milestone_list", kind=kind))
+        Bucket(
+            str(pk), _figure_label(names.get(org, ""), title, unit), value, _url("progress:milestone_list", kind=kind)
+        )
         for pk, kind, title, value, unit, org in figures
     ]
     reach_url = _url("progress:milestone_list", kind=MilestoneKind.MARKET_REACH.value)
     market_reach = [
-        Bucket(str(pk), _figure_label(org, title, unit), value, reach_url)
-        for pk, title, value, unit, org in _largest_reach(rows, scope)
+        Bucket(str(pk), _figure_label(names.get(org, ""), title, unit), value, reach_url)
+        for pk, title, value, unit, org in reach
     ]
     url = _url("progress:milestone_list", **_list_filters(scope))
     return Kpi(
@@ -1120,33 +1215,84 @@ def milestones(scope: KpiScope) -> Kpi:
     )
 
 
+def _rollup_milestones(scope: KpiScope):
+    from biocampus.progress.models import Milestone
+
+    rows = scope.records(Milestone).annotate(month=TruncMonth(Coalesce("occurred_on", "event__starts_on")))
+    rows = rows.filter(month__isnull=False, month__gte=_first_of_month(scope.start), month__lte=scope.end)
+    for month, kind, n in rows.values("month", "kind").annotate(n=Count("id")).values_list("month", "kind", "n"):
+        yield month, f"kind:{kind}", n
+
+
 def _figure_label(organization: str, title: str, unit: str) -> str:
     return f"{organization}: {title} ({unit})" if unit else f"{organization}: {title}"
+
+
+def _organization_names(ids: set[int]) -> dict[int, str]:
+    """{organisation pk: name}, one query: the figures read their organisations apart, so that the walk
+    along a milestone index is not turned into a join that reads every milestone first."""
+    from biocampus.directory.models import Organization
+
+    return dict(Organization.objects.filter(pk__in=ids).values_list("pk", "name")) if ids else {}
+
+
+def _latest_figures(rows, scope: KpiScope) -> list[tuple]:
+    """The latest LISTED_RECORDS milestones of the period that carry a value (market reach apart), in the
+    milestones list's order (date descending, then title and id): (public_id, kind, title, value, unit,
+    organisation pk) rows. Two walks along the list index, one for the milestones dated by their own
+    day and one for those dated by their event's first day (few), merged."""
+    from biocampus.progress.choices import MilestoneKind
+
+    valued = rows.filter(value__isnull=False).exclude(kind=MilestoneKind.MARKET_REACH)
+    columns = ("public_id", "kind", "title", "value", "unit", "organization_id")
+    own_day = (
+        valued.filter(occurred_on__gte=scope.start, occurred_on__lte=scope.end)
+        .order_by("-occurred_on", "title", "id")
+        .values_list("occurred_on", "id", *columns)[:LISTED_RECORDS]
+    )
+    event_day = (
+        valued.filter(occurred_on__isnull=True, event__starts_on__gte=scope.start, event__starts_on__lte=scope.end)
+        .order_by("-event__starts_on", "title", "id")
+        .values_list("event__starts_on", "id", *columns)[:LISTED_RECORDS]
+    )
+    merged = sorted([*own_day, *event_day], key=lambda row: (-row[0].toordinal(), row[4], row[1]))
+    return [row[2:] for row in merged[:LISTED_RECORDS]]
 
 
 def _largest_reach(rows, scope: KpiScope) -> list[tuple]:
     """Each organisation's largest market reach dated by the period's end or undated (the first such row
     when two are as large), the largest first, at most LISTED_RECORDS: (public_id, title, value, unit,
-    organisation name) rows."""
+    organisation pk) rows."""
     from biocampus.progress.choices import MilestoneKind
 
-    reach = rows.filter(kind=MilestoneKind.MARKET_REACH, value__isnull=False).filter(
-        Q(dated_on__lte=scope.end) | Q(dated_on__isnull=True)
+    reach = (
+        rows.filter(kind=MilestoneKind.MARKET_REACH, value__isnull=False)
+        .annotate(dated_on=Coalesce("occurred_on", "event__starts_on"))
+        .filter(Q(dated_on__lte=scope.end) | Q(dated_on__isnull=True))
     )
-    columns = ("public_id", "title", "value", "unit", "organization__name")
-    if scope.as_of is None:
-        # One row per organisation, ranked in the database (a window over the reach rows).
-        ranked = reach.annotate(
-            rank=Window(RowNumber(), partition_by=[F("organization_id")], order_by=[F("value").desc(), F("id").asc()])
-        )
-        return list(ranked.filter(rank=1).order_by("-value", "id").values_list(*columns)[:LISTED_RECORDS])
-    # As of a day: the change history's rows, ranked here (the market-reach rows only).
+    columns = ("organization_id", "id", "public_id", "title", "value", "unit")
     largest: dict[int, tuple] = {}
-    for row in reach.order_by("id").values_list("organization_id", "id", *columns):
-        if row[0] not in largest or row[4] > largest[row[0]][4]:
-            largest[row[0]] = row
-    ordered = sorted(largest.values(), key=lambda row: (-row[4], row[1]))
-    return [row[2:] for row in ordered[:LISTED_RECORDS]]
+    if scope.as_of is None:
+        # Down the reach index (kind, value descending, id): an organisation's first row on the way is its
+        # largest, so the walk stops at the LISTED_RECORDS-th organisation, in the order wanted.
+        ordered = reach.order_by("-value", "id").values_list(*columns)
+        batch, offset = 500, 0
+        while len(largest) < LISTED_RECORDS:
+            rows_read = list(ordered[offset : offset + batch])
+            for row in rows_read:
+                if row[0] not in largest and len(largest) < LISTED_RECORDS:
+                    largest[row[0]] = row
+            if len(rows_read) < batch:
+                break
+            offset, batch = offset + batch, batch * 4
+        chosen = list(largest.values())
+    else:
+        # As of a day: the change history's rows, ranked here (the market-reach rows only).
+        for row in reach.order_by("id").values_list(*columns):
+            if row[0] not in largest or row[4] > largest[row[0]][4]:
+                largest[row[0]] = row
+        chosen = sorted(largest.values(), key=lambda row: (-row[4], row[1]))[:LISTED_RECORDS]
+    return [(*row[2:], row[0]) for row in chosen]
 
 
 # --- showcases -----------------------------------------------------------------------------------------------
@@ -1220,9 +1366,11 @@ def _rollup_showcases(scope: KpiScope):
 
 ROLLUP_COMPUTE = {
     "residents_signed": _rollup_residents_signed,
+    "active_residents": _rollup_active_residents,
     "agreements": _rollup_agreements,
     "international_strategic_partners": _rollup_international_strategic_partners,
     "showcases": _rollup_showcases,
+    "milestones": _rollup_milestones,
 }
 
 

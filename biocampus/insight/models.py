@@ -90,9 +90,10 @@ class KpiRollup(models.Model):
             models.UniqueConstraint(fields=["campus", "metric", "month", "key"], name="kpi_rollup_bucket_unique")
         ]
         indexes = [
-            # Serves the network-wide read of a superuser (no campus filter): WHERE metric IN (...) AND
-            # month BETWEEN ... over every campus.
-            models.Index(fields=["metric", "month"], name="kpi_rollup_metric_month_idx")
+            # Serves the network-wide read of a superuser (no campus filter): SELECT metric, month, key,
+            # SUM(value) WHERE metric IN (...) AND month BETWEEN ... GROUP BY metric, month, key, over every
+            # campus. It covers the query (value included): read in the index's order, no table row, no sort.
+            models.Index(fields=["metric", "month", "key", "value"], name="kpi_rollup_network_read")
         ]
 
     def __str__(self) -> str:
@@ -103,16 +104,19 @@ class KpiRollupCoverage(models.Model):
     """The campuses whose rollups are complete: rebuilt once from the records (`rebuild_rollups`, or by
     campus_create for a new, empty campus) and kept current by the services since. The KPIs read the
     rollups of a campus only when it is covered; a campus filled by bulk writes (the generator, fixtures)
-    is read live until it is rebuilt."""
+    is read live until it is rebuilt, and so is a campus rebuilt before the rollups changed (version)."""
 
     campus = models.OneToOneField(
         "campuses.Campus", verbose_name=_("campus"), on_delete=models.CASCADE, related_name="kpi_rollup_coverage"
     )
     rebuilt_at = models.DateTimeField(_("rebuilt at"), auto_now=True)
+    # insight.kpis.ROLLUP_VERSION when the campus was rebuilt: a campus rebuilt by an older version (before
+    # a metric was added) is read live until `rebuild_rollups --stale` rebuilds it.
+    version = models.PositiveSmallIntegerField(_("version"), default=0)
 
     class Meta:
         verbose_name = _("KPI rollup coverage")
         verbose_name_plural = _("KPI rollup coverage")
 
     def __str__(self) -> str:
-        return f"{self.campus_id} rebuilt {self.rebuilt_at:%Y-%m-%d %H:%M}"
+        return f"{self.campus_id} rebuilt {self.rebuilt_at:%Y-%m-%d %H:%M} (version {self.version})"

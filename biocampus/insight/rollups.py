@@ -23,8 +23,10 @@ from . import kpis
 ALL_METRICS = kpis.ROLLUP_METRICS
 # What a change of an organisation (its country or fields) moves: the breakdowns by country and field, home
 # or abroad, and who counts as an international partner.
-ORGANIZATION_METRICS = ("residents_signed", "international_strategic_partners")
+ORGANIZATION_METRICS = ("residents_signed", "active_residents", "international_strategic_partners")
 AGREEMENT_METRICS = ("agreements", "international_strategic_partners")
+RESIDENCY_METRICS = ("residents_signed", "active_residents")
+MILESTONE_METRICS = ("milestones",)
 _EARLIEST, _LATEST = datetime.date(1, 1, 1), datetime.date(9999, 12, 31)
 
 
@@ -98,7 +100,16 @@ def rebuild(campus) -> None:
     campus_id = getattr(campus, "pk", campus)
     _lock(campus_id)
     _recompute(campus_id, None, None)
-    KpiRollupCoverage.objects.update_or_create(campus_id=campus_id)
+    KpiRollupCoverage.objects.update_or_create(campus_id=campus_id, defaults={"version": kpis.ROLLUP_VERSION})
+
+
+def stale_campus_ids() -> list[int]:
+    """The campuses whose rollups are not read: never rebuilt (filled by bulk writes), or rebuilt by an
+    older ROLLUP_VERSION (before a metric was added or a bucket changed)."""
+    from biocampus.campuses.models import Campus
+
+    current = Campus.objects.filter(kpi_rollup_coverage__version=kpis.ROLLUP_VERSION)
+    return list(Campus.objects.exclude(pk__in=current.values("pk")).order_by("pk").values_list("pk", flat=True))
 
 
 def refresh_buckets(buckets: Iterable[tuple[int, datetime.date | None]], *, metrics: Iterable[str] | None = None):
@@ -114,23 +125,40 @@ def buckets_of(record) -> set[tuple[int, datetime.date | None]]:
     """The (campus id, month) buckets the record counts in now: call it before a change and after it, and
     refresh both (a record moved to another month or campus leaves its old bucket too)."""
     from biocampus.agreements.models import Agreement
+    from biocampus.campuses.choices import ACTIVE_STATUSES
     from biocampus.campuses.models import Residency
     from biocampus.events.models import Event, Lead, Showcase
+    from biocampus.progress.models import Milestone
 
     if record is None or record.pk is None:
         return set()
-    if isinstance(record, Residency | Agreement):
-        day = record.signed_on or (record.signed_at.starts_on if record.signed_at_id else None)
+    event_day = record.signed_at.starts_on if getattr(record, "signed_at_id", None) else None
+    if isinstance(record, Agreement):
+        return {(record.campus_id, month_of(record.signed_on or event_day))}
+    if isinstance(record, Residency):
+        # The month it was signed (residents signed), and those it became active and ended in (active
+        # residents; ALWAYS when it is active with no start date).
+        started = record.signed_on or record.moved_in_on or event_day
+        if started is None and record.status in ACTIVE_STATUSES:
+            started = kpis.ALWAYS
+        days = (record.signed_on or event_day, started, record.ended_on)
+        return {(record.campus_id, month_of(day)) for day in days}
+    if isinstance(record, Milestone):
+        day = record.occurred_on or (record.event.starts_on if record.event_id else None)
         return {(record.campus_id, month_of(day))}
     if isinstance(record, Showcase | Lead):
         return buckets_of(record.event)
     if isinstance(record, Event):
-        # What was signed at the event without a date of its own is dated by the event's first day.
+        # What was signed or reached at the event without a date of its own is dated by the event's first day.
         buckets = {(record.campus_id, month_of(record.starts_on))}
-        for model in (Residency, Agreement):
-            signed_here = model.objects.filter(signed_at=record, signed_on__isnull=True)
+        dated_here = [
+            Residency.objects.filter(signed_at=record, signed_on__isnull=True),
+            Agreement.objects.filter(signed_at=record, signed_on__isnull=True),
+            Milestone.objects.filter(event=record, occurred_on__isnull=True),
+        ]
+        for rows in dated_here:
             buckets |= {
-                (campus_id, month_of(record.starts_on)) for campus_id in signed_here.values_list("campus_id", flat=True)
+                (campus_id, month_of(record.starts_on)) for campus_id in rows.values_list("campus_id", flat=True)
             }
         return buckets
     raise TypeError(f"No rollup buckets for {type(record).__name__}")
@@ -138,10 +166,11 @@ def buckets_of(record) -> set[tuple[int, datetime.date | None]]:
 
 def campuses_of_organizations(organization_ids: Iterable[int]) -> set[int]:
     """The campuses whose rollups involve these organisations: as a resident, a party to an
-    agreement, a showcase or a lead at an event, or the campus's own organisation."""
+    agreement, a showcase or a lead at an event, a milestone, or the campus's own organisation."""
     from biocampus.agreements.models import AgreementParty
     from biocampus.campuses.models import Campus, Residency
     from biocampus.events.models import Lead, Showcase
+    from biocampus.progress.models import Milestone
 
     ids = [pk for pk in organization_ids if pk is not None]
     campus_ids = set(Residency.objects.filter(organization_id__in=ids).values_list("campus_id", flat=True))
@@ -152,6 +181,7 @@ def campuses_of_organizations(organization_ids: Iterable[int]) -> set[int]:
     leads = Lead.objects.filter(Q(organization_id__in=ids) | Q(taken_by_id__in=ids))
     campus_ids |= set(leads.values_list("event__campus_id", flat=True))
     campus_ids |= set(Campus.objects.filter(organization_id__in=ids).values_list("pk", flat=True))
+    campus_ids |= set(Milestone.objects.filter(organization_id__in=ids).values_list("campus_id", flat=True))
     return campus_ids
 
 

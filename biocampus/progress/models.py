@@ -49,6 +49,10 @@ class Milestone(RecordModel):
             # for the network and for a campus team: see Agreement's list indexes.
             models.Index(fields=["-occurred_on", "title", "id"], name="milestone_list_order"),
             models.Index(fields=["campus", "-occurred_on", "title", "id"], name="milestone_campus_list_order"),
+            # Serve the market-reach KPI's walk (insight.kpis._largest_reach): WHERE kind = 'market_reach' AND
+            # value IS NOT NULL [AND campus_id = ...] ORDER BY value DESC, id, stopping at the 100th organisation.
+            models.Index(fields=["kind", "-value", "id"], name="milestone_kind_value"),
+            models.Index(fields=["campus", "kind", "-value", "id"], name="milestone_campus_kind_value"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -14,6 +14,7 @@ from biocampus.core.children import sync_children
 from biocampus.core.events import publish
 from biocampus.core.files import validate_attachment
 from biocampus.core.services import apply_changes, record_delete, record_save
+from biocampus.insight import rollups
 
 from .currency import reporting_currency
 from .models import (
@@ -43,21 +44,27 @@ def milestone_create(*, actor, campus, organization, kind: str, title: str, prov
     require(actor, ADD, Milestone, campus=campus)
     milestone = Milestone(campus=campus, organization=organization, kind=kind, title=title, **attributes)
     record_save(milestone, actor=actor, provenance=provenance)
+    rollups.refresh_buckets(rollups.buckets_of(milestone), metrics=rollups.MILESTONE_METRICS)
     publish("milestone.reached", milestone, actor=actor)
     return milestone
 
 
 @transaction.atomic
 def milestone_update(*, actor, milestone: Milestone, reason: str = "", **changes) -> Milestone:
-    return _update(milestone, actor=actor, reason=reason, model=Milestone, changes=changes)
+    before = rollups.buckets_of(milestone)
+    _update(milestone, actor=actor, reason=reason, model=Milestone, changes=changes)
+    rollups.refresh_buckets(before | rollups.buckets_of(milestone), metrics=rollups.MILESTONE_METRICS)
+    return milestone
 
 
 @transaction.atomic
 def milestone_delete(*, actor, milestone: Milestone) -> None:
     require(actor, DELETE, milestone)
+    before = rollups.buckets_of(milestone)
     for evidence in milestone.evidence.all():
         _evidence_delete(evidence, actor=actor)
     record_delete(milestone, actor=actor)
+    rollups.refresh_buckets(before, metrics=rollups.MILESTONE_METRICS)
 
 
 def _evidence_delete(evidence: MilestoneEvidence, *, actor) -> None:

@@ -27,13 +27,16 @@ from biocampus.campuses import services as campus_services
 from biocampus.campuses.choices import RESIDENCY_TRANSITIONS, ResidencyStatus
 from biocampus.campuses.models import Residency
 from biocampus.directory import services as directory_services
-from biocampus.directory.models import Organization
+from biocampus.directory.models import Field, Organization
 from biocampus.events import services as event_services
 from biocampus.events.choices import LeadStatus
 from biocampus.events.models import Event, Lead
-from biocampus.insight.kpis import ROLLUP_METRICS, compute_kpis
+from biocampus.insight.kpis import ROLLUP_METRICS, ROLLUP_VERSION, compute_kpis
 from biocampus.insight.models import KpiRollup, KpiRollupCoverage
-from tests.factories import OrganizationFactory
+from biocampus.progress import services as progress_services
+from biocampus.progress.choices import MilestoneKind
+from biocampus.progress.models import Milestone
+from tests.factories import OrganizationFactory, ResidencyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -117,7 +120,12 @@ class RandomWrites:
                 self.lead_update,
                 self.lead_delete,
                 self.organization_country,
+                self.organization_fields,
                 self.organization_merge,
+                self.residency_dates,
+                self.milestone_create,
+                self.milestone_update,
+                self.milestone_delete,
             ]
         )
         try:
@@ -151,6 +159,17 @@ class RandomWrites:
             residency=residency,
             signed_on=self.rng.choice([None, _day(self.rng)]),
             signed_at=self.pick(Event.objects.filter(campus=residency.campus)),
+        )
+
+    def residency_dates(self):
+        """Move-in and end dates: when a residency counts as active (signed_on alone when it has one)."""
+        residency = self.pick(Residency.objects.all())
+        campus_services.residency_update(
+            actor=self.actor,
+            residency=residency,
+            signed_on=self.rng.choice([None, residency.signed_on]),
+            moved_in_on=self.rng.choice([None, _day(self.rng)]),
+            ended_on=self.rng.choice([None, _day(self.rng)]),
         )
 
     def residency_delete(self):
@@ -223,6 +242,40 @@ class RandomWrites:
             actor=self.actor, organization=organization, country=self.rng.choice(COUNTRIES)
         )
 
+    def organization_fields(self):
+        organization = self.pick(Organization.objects.all())
+        fields = list(Field.objects.order_by("pk"))
+        directory_services.organization_update(
+            actor=self.actor, organization=organization, fields=self.rng.sample(fields, self.rng.randrange(3))
+        )
+
+    def milestone_create(self):
+        campus = self.rng.choice(self.campuses)
+        progress_services.milestone_create(
+            actor=self.actor,
+            campus=campus,
+            organization=self.organization(),
+            kind=self.rng.choice(MilestoneKind.values),
+            title="Random milestone",
+            occurred_on=self.rng.choice([None, _day(self.rng)]),
+            event=self.pick(Event.objects.filter(campus=campus)),
+        )
+
+    def milestone_update(self):
+        milestone = self.pick(Milestone.objects.all())
+        changes = self.rng.choice(
+            [
+                {"kind": self.rng.choice(MilestoneKind.values)},
+                {"occurred_on": self.rng.choice([None, _day(self.rng)])},
+                {"campus": self.rng.choice(self.campuses), "event": None},
+                {"event": self.pick(Event.objects.filter(campus=milestone.campus))},
+            ]
+        )
+        progress_services.milestone_update(actor=self.actor, milestone=milestone, **changes)
+
+    def milestone_delete(self):
+        progress_services.milestone_delete(actor=self.actor, milestone=self.pick(Milestone.objects.all()))
+
     def organization_merge(self):
         keep, merge = self.organization(), self.organization()
         if keep != merge:
@@ -235,12 +288,64 @@ def test_random_service_writes_keep_rollups_equal_to_the_live_kpis(rolled_up, us
     assert reads_rollups(users.campus_admin, campus=campus_a, start=PERIODS[0][0], end=PERIODS[0][1])
     writes = RandomWrites(random.Random(seed), users.superuser, [campus_a, campus_b])
     done = []
-    for _ in range(20):
+    for _ in range(30):
         done.append(writes.step())
         assert_rollups_match(users.campus_admin, campus_a, *PERIODS[0])
         assert_rollups_match(users.superuser, None, *PERIODS[1])
     assert_all_match(users, campus_a, campus_b)
-    assert len([name for name in done if "refused" not in name]) > 10, done
+    assert len([name for name in done if "refused" not in name]) > 15, done
+
+
+def _month_ends(first: datetime.date, months: int) -> list[datetime.date]:
+    ends = []
+    for n in range(months):
+        year, month = divmod(first.month - 1 + n, 12)
+        start = datetime.date(first.year + year, month + 1, 1)
+        ends.append((start + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1))
+    return ends
+
+
+def test_active_residents_from_the_running_rollups_match_the_live_count_at_every_month_end(users, campus_a, fields):
+    """Every way a residency starts and ends, across month boundaries: the running total of starts and ends
+    gives the live count of active residencies at the end of each month, with its breakdowns."""
+    day = datetime.date
+    cases = [
+        (ResidencyStatus.RESIDENT, day(2020, 1, 15), None, None),  # active since its signing day
+        (ResidencyStatus.SIGNED, None, None, None),  # active, no date at all: active at every month's end
+        (ResidencyStatus.RESIDENT, None, day(2020, 3, 31), None),  # started by moving in
+        (ResidencyStatus.GRADUATED, day(2020, 1, 31), None, day(2020, 6, 30)),  # ended on a month's last day
+        (ResidencyStatus.GRADUATED, day(2020, 2, 1), None, day(2020, 2, 20)),  # started and ended in one month
+        (ResidencyStatus.EXITED, day(2020, 2, 10), None, day(2020, 3, 1)),  # ended on a month's first day
+        (ResidencyStatus.EXITED, None, day(2020, 5, 1), day(2020, 2, 1)),  # ended before it began: never
+        (ResidencyStatus.GRADUATED, day(2020, 4, 1), None, None),  # ended with no end date: never
+        (ResidencyStatus.PROSPECT, day(2020, 4, 1), None, None),  # not signed: never
+    ]
+    countries = ["CN", "SE", "", "CN", "US", "CN", "DE", "CN", "SE"]
+    field_sets = [[fields["child"]], [], [fields["child"], fields["other"]], [fields["other"]], [], [], [], [], []]
+    for (status, signed_on, moved_in_on, ended_on), country, its_fields in zip(
+        cases, countries, field_sets, strict=True
+    ):
+        organization = OrganizationFactory(country=country, fields=its_fields)
+        ResidencyFactory(
+            campus=campus_a,
+            organization=organization,
+            status=status,
+            signed_on=signed_on,
+            moved_in_on=moved_in_on,
+            ended_on=ended_on,
+        )
+    rebuild("--campus", campus_a.slug)
+    seen = set()
+    for end in _month_ends(datetime.date(2019, 11, 1), 10):
+        start = end.replace(day=1)
+        assert reads_rollups(users.campus_admin, campus=campus_a, start=start, end=end)
+        rolled = compute_kpis(users.campus_admin, campus=campus_a, start=start, end=end, names=["active_residents"])
+        live = compute_kpis(
+            users.campus_admin, campus=campus_a, start=start, end=end, names=["active_residents"], rollups=False
+        )
+        assert rolled.kpis == live.kpis, end
+        seen.add(rolled.values()["active_residents"])
+    assert len(seen) >= 3 and min(seen) == 1  # the count rose and fell over the months
 
 
 def test_a_refresh_happens_in_the_writes_transaction(rolled_up, users, campus_a):
@@ -320,6 +425,24 @@ def test_rebuild_rollups_restores_deleted_rollups(rolled_up, users, campus_a, ca
     assert compute_kpis(users.campus_admin, **year).values()["agreements"] == 0
     rebuild()
     assert compute_kpis(users.campus_admin, **year).values() == expected
+    assert_all_match(users, campus_a, campus_b)
+
+
+def test_rollups_of_an_older_version_are_read_live_until_rebuild_stale(rolled_up, users, campus_a, campus_b):
+    """An upgrade that adds a rollup leaves the campuses rebuilt before it stale: their KPIs are counted live
+    (right, slower) until `rebuild_rollups --stale`, which rebuilds those and leaves the others alone."""
+    year = {"campus": campus_a, "start": datetime.date(2020, 1, 1), "end": datetime.date(2020, 12, 31)}
+    KpiRollupCoverage.objects.filter(campus=campus_a).update(version=ROLLUP_VERSION - 1)
+    KpiRollup.objects.filter(campus=campus_a, metric="milestones").delete()  # the metric the old version lacked
+    assert not reads_rollups(users.campus_admin, **year)
+    assert not reads_rollups(users.superuser, campus=None, start=year["start"], end=year["end"])
+    assert reads_rollups(users.superuser, campus=campus_b, start=year["start"], end=year["end"])
+    untouched = KpiRollupCoverage.objects.get(campus=campus_b).rebuilt_at
+    output = io.StringIO()
+    call_command("rebuild_rollups", "--stale", stdout=output, stderr=io.StringIO())
+    assert "1 campus" in output.getvalue()
+    assert KpiRollupCoverage.objects.get(campus=campus_b).rebuilt_at == untouched
+    assert reads_rollups(users.campus_admin, **year)
     assert_all_match(users, campus_a, campus_b)
 
 

@@ -1,7 +1,8 @@
-"""`biocampus rebuild_rollups [--campus SLUG]`: recompute the KPI rollups from the records.
+"""`biocampus rebuild_rollups [--campus SLUG] [--stale]`: recompute the KPI rollups from the records.
 
-Run it after bulk writes that bypass the services (the synthetic generator, bulk imports, restoring a
-dump without the rollup tables): until a campus is rebuilt, its KPIs are computed live (slower, but right).
+Run it after bulk writes that bypass the services (restoring a dump without the rollup tables, SQL by
+hand), and with --stale after an upgrade that adds a rollup (the release notes say so; `--stale` is cheap
+when nothing is stale): until a campus is rebuilt, its KPIs are computed live (slower, but right).
 """
 
 from django.core.management.base import BaseCommand, CommandError
@@ -16,6 +17,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--campus", help="only this campus (its short name)")
+        parser.add_argument(
+            "--stale",
+            action="store_true",
+            help="only the campuses never rebuilt or rebuilt by an older version of the rollups",
+        )
 
     def handle(self, *args, **options):
         campuses = Campus.objects.order_by("pk")
@@ -24,6 +30,9 @@ class Command(BaseCommand):
             if not campuses.exists():
                 raise CommandError(f"Unknown campus {options['campus']!r}: give its short name (slug).")
         ids = list(campuses.values_list("pk", flat=True))
+        if options["stale"]:
+            stale = set(rollups.stale_campus_ids())
+            ids = [pk for pk in ids if pk in stale]
         with tqdm(total=len(ids), desc="rollups", unit="campus", file=self.stderr, mininterval=0.2) as bar:
             for campus_id in ids:
                 rollups.rebuild(campus_id)  # one transaction per campus: readers see it whole or not at all
