@@ -14,8 +14,24 @@ from decimal import Decimal
 from functools import cached_property
 from urllib.parse import urlencode
 
-from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce, ExtractYear, TruncMonth
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateField,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, ExtractYear, StrIndex, Substr, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -461,12 +477,12 @@ class KpiScope:
 # are changes (+1 when a residency starts, -1 when it ends), summed over every month up to the period's end:
 # what stands at that end. international_strategic_partners keeps one bucket per partner and month (its
 # value is a count of distinct organisations, which does not add up).
-SUMMED_ROLLUPS = ("residents_signed", "agreements", "showcases", "milestones")
+SUMMED_ROLLUPS = ("residents_signed", "agreements", "showcases", "milestones", "funding_raised")
 RUNNING_ROLLUPS = ("active_residents",)
 ROLLUP_METRICS = (*SUMMED_ROLLUPS, *RUNNING_ROLLUPS, "international_strategic_partners")
 # Raise it whenever a metric is added or a bucket's definition changes: the campuses rebuilt under an older
 # version are read live (right, slower) until `biocampus rebuild_rollups --stale` rebuilds them.
-ROLLUP_VERSION = 2
+ROLLUP_VERSION = 3
 # The month of a running bucket that counts at any period's end: a residency active with no start date.
 ALWAYS = datetime.date(1, 1, 1)
 
@@ -484,7 +500,8 @@ def _rollup_campus_ids(scope: KpiScope) -> list[int] | None:
     reader sees every record of the campus (a campus-wide role, or a superuser) — or, over the network,
     of every campus it sees anything of (no resident member's share anywhere); no field filter; no as_of
     (the rollups hold today's records, not their history); a period of whole months; and every one of
-    those campuses covered (rebuilt, by this ROLLUP_VERSION, since its last bulk write). None otherwise."""
+    those campuses covered (rebuilt, by this ROLLUP_VERSION and into this reporting currency, since its last
+    bulk write). None otherwise."""
     from biocampus.accounts.permissions import access_for
     from biocampus.campuses.models import Campus
 
@@ -504,10 +521,22 @@ def _rollup_campus_ids(scope: KpiScope) -> list[int] | None:
         campuses = Campus.objects.filter(pk__in=access.reader_campuses)
     else:
         return None
-    rows = list(campuses.order_by().values_list("pk", "kpi_rollup_coverage__version"))
-    if any(version != ROLLUP_VERSION for _pk, version in rows):
+    current = rollups_current()
+    rows = campuses.order_by().values_list(
+        "pk", "kpi_rollup_coverage__version", "kpi_rollup_coverage__reporting_currency"
+    )
+    rows = list(rows)
+    if any((version, currency) != current for _pk, version, currency in rows):
         return None
-    return [pk for pk, _version in rows]
+    return [pk for pk, _version, _currency in rows]
+
+
+def rollups_current() -> tuple[int, str]:
+    """What a campus's rollups must have been rebuilt with to be read: this ROLLUP_VERSION and the
+    reporting currency the funding is converted into now (insight.models.KpiRollupCoverage)."""
+    from biocampus.progress.currency import reporting_currency
+
+    return ROLLUP_VERSION, reporting_currency()
 
 
 def _rollup_rows(rows, scope: KpiScope):
@@ -573,22 +602,12 @@ def _home_abroad_counts() -> dict:
     }
 
 
-def _home_abroad(rows, url: str) -> list[Bucket]:
-    """Rows (with organisation and campus) whose organisation is at home, abroad or of unknown country."""
-    return _home_abroad_buckets(rows.aggregate(**_home_abroad_counts()), url)
-
-
 def _home_abroad_buckets(counts: dict, url: str) -> list[Bucket]:
     return [
         Bucket("home", str(_("Home")), counts["home"], url),
         Bucket("abroad", str(_("Abroad")), counts["abroad"], url),
         Bucket("unknown", str(_("Country unknown")), counts["unknown"], url),
     ]
-
-
-def _by_field(rows, organization_path: str, url: str) -> list[Bucket]:
-    """Rows per field of their organisation (two queries); an organisation in two fields counts in both."""
-    return _field_buckets(_field_counts(rows, organization_path), url)
 
 
 def _field_counts(rows, organization_path: str) -> dict[int, int]:
@@ -614,12 +633,6 @@ def _field_buckets(counts: dict[int, int], url: str) -> list[Bucket]:
     # A field deleted since a rollup was refreshed counts no more (as in the live query, whose rows went with it).
     buckets = [Bucket(fields[pk][0], fields[pk][1], n, url) for pk, n in counts.items() if pk in fields]
     return sorted(buckets, key=lambda bucket: (-bucket.value, bucket.label))
-
-
-def _by_country(countries_of: Iterable[str], url: str) -> list[Bucket]:
-    """One bucket per country code of `countries_of` (one entry per thing counted); blank is "unknown"."""
-
-    return _country_buckets(_tally(countries_of), url)
 
 
 def _country_buckets(counts: dict[str, int], url: str) -> list[Bucket]:
@@ -910,26 +923,29 @@ def international_strategic_partners(scope: KpiScope) -> Kpi:
     or commercialisation. The campus's own organisation and organisations of unknown country never count.
     Over the network an organisation partnering two campuses counts once. Honours as_of (the agreements;
     their parties as they are now). Breakdown: by_country. Read from the rollups when they answer the same
-    (one bucket per partner and month: "<organisation pk>:<country>")."""
+    (one bucket per partner and month: "<organisation pk>:<country>"). Counted in the database either way:
+    an organisation has one country, so the distinct partners per country add up to the total."""
     if scope.rollup_campus_ids is None:
-        partners = dict(_strategic_partners(scope).values_list("organization_id", "organization__country").distinct())
+        parties = _strategic_partners(scope).values("organization__country")
+        by_country = parties.annotate(n=Count("organization_id", distinct=True)).values_list(
+            "organization__country", "n"
+        )
     else:
         from biocampus.insight.models import KpiRollup
 
         keys = _rollup_rows(KpiRollup.objects.filter(metric="international_strategic_partners"), scope)
-        partners = {}
-        for key in keys.values_list("key", flat=True).distinct():
-            organization_id, _sep, country = key.partition(":")
-            partners[int(organization_id)] = country
+        country = Substr("key", StrIndex("key", Value(":")) + 1)
+        by_country = keys.values(country=country).annotate(n=Count("key", distinct=True)).values_list("country", "n")
+    counts = dict(by_country)
     url = _url("agreements:agreement_list", type="strategic_cooperation")
     return Kpi(
         "international_strategic_partners",
         "",
         "",
-        len(partners),
+        sum(counts.values()),
         unit=str(_("organisations")),
         url=_url("agreements:agreement_list"),
-        breakdowns={"by_country": _by_country(partners.values(), url)},
+        breakdowns={"by_country": _country_buckets(counts, url)},
     )
 
 
@@ -965,40 +981,80 @@ def funding_raised(scope: KpiScope) -> Kpi:
     """Funding raised: the sum of the amounts of the campus's funding rounds announced in the period
     (announced_on within [start, end]; rounds without a date are in no period), each converted into the
     reporting currency (settings.BIOCAMPUS_REPORTING_CURRENCY) at the rate valid on its announcement date
-    (progress.currency). Rounds without an amount or whose currency has no rate are left out of the sum and
-    counted. Honours as_of. Breakdowns: by_year (converted sums), rounds (all, converted, not converted)."""
-    from biocampus.progress.currency import RateTable, converted_total, reporting_currency
-    from biocampus.progress.models import FundingRound
+    (progress.currency), to the cent. Rounds without an amount or whose currency has no rate are left out of
+    the sum and counted. Honours as_of. Breakdowns: by_year (converted sums), rounds (all, converted, not
+    converted). Read from the rollups when they answer the same: each month's converted cents and counts,
+    converted when the rollup was refreshed (the exchange-rate services refresh it)."""
+    from biocampus.progress.currency import reporting_currency
 
-    rows = scope.in_field(scope.records(FundingRound), "recipient").filter(
-        announced_on__gte=scope.start, announced_on__lte=scope.end
-    )
-    rounds = list(rows.values_list("amount", "currency", "announced_on"))
-    total = converted_total(rounds)
-    table = RateTable.load({currency for _a, currency, _d in rounds if currency})
-    by_year: dict[str, Decimal] = {}
-    for amount, currency, day in rounds:
-        converted = table.convert(amount, currency, on=day)
-        if converted is not None:
-            by_year[str(day.year)] = by_year.get(str(day.year), Decimal(0)) + converted
+    rolled = scope.rolled("funding_raised")
+    if rolled is None:
+        months = _converted_by_month(_funding_rounds(scope))
+    else:
+        months = {}
+        for (month, key), n in rolled.items():
+            months.setdefault(month, [0, 0, 0])[FUNDING_KEYS.index(key)] += n
+    cents_by_year: dict[str, int] = {}
+    converted = left_out = 0
+    for month, (cents, month_converted, month_left_out) in months.items():
+        if month_converted:
+            cents_by_year[str(month.year)] = cents_by_year.get(str(month.year), 0) + cents
+        converted += month_converted
+        left_out += month_left_out
     url = _url("progress:fundinground_list", **_list_filters(scope))
-    currency = reporting_currency()
+    in_currency = lambda cents: Decimal(cents).scaleb(-2)  # noqa: E731
     return Kpi(
         "funding_raised",
         "",
         "",
-        total.amount,
-        unit=currency,
+        in_currency(sum(cents_by_year.values())),
+        unit=reporting_currency(),
         url=url,
         breakdowns={
-            "by_year": [Bucket(year, year, by_year[year], url) for year in sorted(by_year)],
+            "by_year": [Bucket(year, year, in_currency(cents_by_year[year]), url) for year in sorted(cents_by_year)],
             "rounds": [
-                Bucket("all", str(_("Rounds")), len(rounds), url),
-                Bucket("converted", str(_("Converted")), total.converted, url),
-                Bucket("not_converted", str(_("Not converted (no amount or no rate)")), total.left_out, url),
+                Bucket("all", str(_("Rounds")), converted + left_out, url),
+                Bucket("converted", str(_("Converted")), converted, url),
+                Bucket("not_converted", str(_("Not converted (no amount or no rate)")), left_out, url),
             ],
         },
     )
+
+
+# A month's funding buckets: the converted amounts in cents, the rounds converted, the rounds left out.
+FUNDING_KEYS = ("cents", "converted", "left_out")
+
+
+def _funding_rounds(scope: KpiScope):
+    from biocampus.progress.models import FundingRound
+
+    rows = scope.in_field(scope.records(FundingRound), "recipient")
+    return rows.filter(announced_on__gte=scope.start, announced_on__lte=scope.end)
+
+
+def _converted_by_month(rows) -> dict[datetime.date, list[int]]:
+    """{first day of a month: [cents converted, rounds converted, rounds left out]} of funding rounds, each
+    converted at the rate of its day (one query for the rounds, one for the rates)."""
+    from biocampus.progress.currency import RateTable
+
+    rounds = list(rows.values_list("amount", "currency", "announced_on"))
+    table = RateTable.load({currency for _amount, currency, _day in rounds if currency})
+    months: dict[datetime.date, list[int]] = {}
+    for amount, currency, day in rounds:
+        bucket = months.setdefault(_first_of_month(day), [0, 0, 0])
+        converted = table.convert(amount, currency, on=day)  # to the cent
+        if converted is None:
+            bucket[2] += 1
+        else:
+            bucket[0] += int(converted * 100)
+            bucket[1] += 1
+    return months
+
+
+def _rollup_funding_raised(scope: KpiScope):
+    for month, values in _converted_by_month(_funding_rounds(scope)).items():
+        for key, value in zip(FUNDING_KEYS, values, strict=True):
+            yield month, key, value
 
 
 # --- programmes ----------------------------------------------------------------------------------------------
@@ -1019,21 +1075,22 @@ class ProgrammeTarget:
     created_at: datetime.datetime | None
 
 
-def programme_targets_progress(scope: KpiScope) -> list[tuple[ProgrammeTarget, TargetProgress]]:
+def _running_targets(scope: KpiScope):
     """The targets of the campus's programmes that run in the period (due on or after its start, started by
-    its end), each with its progress on the period's end (target_progress): (target, progress) pairs. One
-    query: each target comes with its latest observation by the period's end and its first observation
-    (subqueries), so no observation row is loaded (a target has one observation a day at most, the
-    observation_one_per_day constraint: the latest is unambiguous). With as_of, only the observations
-    recorded by then count."""
+    its end), each annotated with its latest observation by the period's end (value and day) and its first
+    observation's day (subqueries: no observation row is loaded; a target has one observation a day at
+    most, the observation_one_per_day constraint, so the latest is unambiguous). With as_of, only the
+    observations recorded by then count. One row per target, in programme and metric order."""
     from biocampus.progress.models import Observation, Target
 
     targets = scope.in_field(scope.records(Target, historical=False), "organization", "programme__organizations")
+    if scope.field_ids is not None:  # the field's join may repeat a target: keep each once
+        targets = Target.objects.filter(pk__in=targets.values("pk"))
     observations = Observation.objects.filter(target_id=OuterRef("pk"))
     if scope.as_of_moment is not None:
         observations = observations.filter(created_at__lte=scope.as_of_moment)
     latest = observations.filter(observed_on__lte=scope.end).order_by("-observed_on")
-    rows = (
+    return (
         targets.filter(programme__isnull=False, due_on__gte=scope.start)
         .exclude(starts_on__gt=scope.end)
         .annotate(
@@ -1042,14 +1099,20 @@ def programme_targets_progress(scope: KpiScope) -> list[tuple[ProgrammeTarget, T
             first_observed_on=Subquery(observations.order_by("observed_on").values("observed_on")[:1]),
         )
         .order_by("programme__name", "metric", "pk")
-        .values_list(
-            *("pk", "public_id", "programme__name", "metric", "baseline", "goal", "starts_on", "due_on"),
-            *("created_at", "latest_value", "latest_on", "first_observed_on"),
-        )
-        .distinct()
+    )
+
+
+def programme_targets_progress(
+    scope: KpiScope, *, limit: int | None = None
+) -> list[tuple[ProgrammeTarget, TargetProgress]]:
+    """The running targets (_running_targets), the first `limit` (all by default), each with its progress
+    on the period's end (target_progress): (target, progress) pairs, in one query."""
+    rows = _running_targets(scope).values_list(
+        *("pk", "public_id", "programme__name", "metric", "baseline", "goal", "starts_on", "due_on"),
+        *("created_at", "latest_value", "latest_on", "first_observed_on"),
     )
     pairs = []
-    for *columns, latest_value, latest_on, first_observed_on in rows:
+    for *columns, latest_value, latest_on, first_observed_on in rows[:limit] if limit is not None else rows:
         target = ProgrammeTarget(*columns)
         progress = progress_from_latest(
             target,
@@ -1062,16 +1125,96 @@ def programme_targets_progress(scope: KpiScope) -> list[tuple[ProgrammeTarget, T
     return pairs
 
 
+class _DaysBetween(Func):
+    """later - earlier, in whole days, for two dates (PostgreSQL subtracts dates; SQLite counts Julian days)."""
+
+    output_field = IntegerField()
+    arity = 2
+
+    def as_sql(self, compiler, connection, **extra):
+        return super().as_sql(compiler, connection, template="(%(expressions)s)", arg_joiner=" - ", **extra)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return super().as_sql(
+            compiler,
+            connection,
+            template="CAST(julianday(%(expressions)s) AS INTEGER)",
+            arg_joiner=") - julianday(",
+            **extra,
+        )
+
+
+def _status_expression(scope: KpiScope) -> Case:
+    """target_progress's status (progress_from_latest), as SQL over _running_targets' rows, judged on the
+    period's end E. With span = goal - baseline (never 0), the fraction of the way is
+    (latest - baseline) / span and the expected fraction d / T (d: days from the start to E; T: days from
+    the start to the due date; 1 from the due date on, 0 up to the start). Both sides are multiplied by
+    T * |span| > 0 so that the comparison needs no division:
+      achieved     latest >= goal (a rising goal) or latest <= goal (a falling one);
+      overdue      E after the due date;
+      not_started  no observation by E;
+      on_track     E not after the start: latest on the goal's side of the baseline; before the due date:
+                   (latest - baseline) * T * sign(span) >= d * |span|;
+      behind       otherwise (E on the due date, or below the line)."""
+    from django.db.models.lookups import GreaterThanOrEqual
+
+    from biocampus.progress.choices import TargetStatus
+
+    end = Value(scope.end, output_field=DateField())
+    start = Coalesce("starts_on", "first_observed_on", output_field=DateField())
+    rising = Q(goal__gt=F("baseline"))
+    decimal = DecimalField(max_digits=40, decimal_places=6)
+    gained = ExpressionWrapper(
+        Case(When(rising, then=F("latest_value") - F("baseline")), default=F("baseline") - F("latest_value")),
+        output_field=decimal,
+    )
+    span = ExpressionWrapper(
+        Case(When(rising, then=F("goal") - F("baseline")), default=F("baseline") - F("goal")), output_field=decimal
+    )
+    elapsed, total = _DaysBetween(end, start), _DaysBetween("due_on", start)
+    on_the_line = GreaterThanOrEqual(
+        ExpressionWrapper(gained * total, output_field=decimal), ExpressionWrapper(elapsed * span, output_field=decimal)
+    )
+    return Case(
+        When(
+            (rising & Q(latest_value__gte=F("goal"))) | (~rising & Q(latest_value__lte=F("goal"))),
+            then=Value(TargetStatus.ACHIEVED.value),
+        ),
+        When(due_on__lt=end, then=Value(TargetStatus.OVERDUE.value)),
+        When(latest_value__isnull=True, then=Value(TargetStatus.NOT_STARTED.value)),
+        When(due_on__lte=end, then=Value(TargetStatus.BEHIND.value)),
+        When(
+            GreaterThanOrEqual(start, end),
+            then=Case(
+                When(
+                    GreaterThanOrEqual(gained, Value(0, output_field=decimal)), then=Value(TargetStatus.ON_TRACK.value)
+                ),
+                default=Value(TargetStatus.BEHIND.value),
+            ),
+        ),
+        When(on_the_line, then=Value(TargetStatus.ON_TRACK.value)),
+        default=Value(TargetStatus.BEHIND.value),
+        output_field=CharField(),
+    )
+
+
+def _target_status_counts(scope: KpiScope) -> dict[str, int]:
+    """{status: running targets with it on the period's end}, counted in the database (one query)."""
+    rows = _running_targets(scope).annotate(status=_status_expression(scope)).order_by()
+    return dict(rows.values("status").annotate(n=Count("pk")).values_list("status", "n"))
+
+
 def programme_progress_kpi(scope: KpiScope) -> Kpi:
     """Programmes' progress: the targets of the campus's programmes that run in the period, each judged on
     the period's end (achieved, on track, behind, overdue, not started; see target_progress). The value is
     the share (0..1) of those targets achieved or on track; None without targets. Breakdowns: by_status,
     targets (each target with its fraction of the way from baseline to goal, None before any observation;
-    the first LISTED_RECORDS by programme and metric: the programmes' pages list them all)."""
+    the first LISTED_RECORDS by programme and metric: the programmes' pages list them all). The statuses
+    are counted in the database (_status_expression), so no target is read one by one."""
     from biocampus.progress.choices import TargetStatus
 
-    pairs = programme_targets_progress(scope)
-    counts = _tally(progress.status for _t, progress in pairs)
+    counts = _target_status_counts(scope)
+    listed = programme_targets_progress(scope, limit=LISTED_RECORDS) if counts else []
     url = _url("progress:programme_list")
     good = counts.get(TargetStatus.ACHIEVED.value, 0) + counts.get(TargetStatus.ON_TRACK.value, 0)
     # One reverse() for every target's page (Target.get_absolute_url), the public id put in its place.
@@ -1081,7 +1224,7 @@ def programme_progress_kpi(scope: KpiScope) -> Kpi:
         "programme_progress",
         "",
         "",
-        _share(good, len(pairs)),
+        _share(good, sum(counts.values())),
         unit="share",
         url=url,
         breakdowns={
@@ -1096,7 +1239,7 @@ def programme_progress_kpi(scope: KpiScope) -> Kpi:
                     progress.fraction,
                     target_url.replace(str(placeholder), str(target.public_id)),
                 )
-                for target, progress in pairs[:LISTED_RECORDS]
+                for target, progress in listed
             ],
         },
     )
@@ -1241,6 +1384,14 @@ def _latest_figures(rows, scope: KpiScope) -> list[tuple]:
     milestones list's order (date descending, then title and id): (public_id, kind, title, value, unit,
     organisation pk) rows. Two walks along the list index, one for the milestones dated by their own
     day and one for those dated by their event's first day (few), merged."""
+    own_day, event_day = figure_walks(rows, scope)
+    merged = sorted([*own_day, *event_day], key=lambda row: (-row[0].toordinal(), row[4], row[1]))
+    return [row[2:] for row in merged[:LISTED_RECORDS]]
+
+
+def figure_walks(rows, scope: KpiScope):
+    """The two queries of _latest_figures: (date, id, public_id, kind, title, value, unit, organisation pk)
+    rows, the first along the milestone list index (tests/insight/test_kpi_plans.py checks the plan)."""
     from biocampus.progress.choices import MilestoneKind
 
     valued = rows.filter(value__isnull=False).exclude(kind=MilestoneKind.MARKET_REACH)
@@ -1255,21 +1406,25 @@ def _latest_figures(rows, scope: KpiScope) -> list[tuple]:
         .order_by("-event__starts_on", "title", "id")
         .values_list("event__starts_on", "id", *columns)[:LISTED_RECORDS]
     )
-    merged = sorted([*own_day, *event_day], key=lambda row: (-row[0].toordinal(), row[4], row[1]))
-    return [row[2:] for row in merged[:LISTED_RECORDS]]
+    return own_day, event_day
+
+
+def reach_rows(rows, scope: KpiScope):
+    """The market-reach milestones with a value, dated by the period's end or undated."""
+    from biocampus.progress.choices import MilestoneKind
+
+    return (
+        rows.filter(kind=MilestoneKind.MARKET_REACH, value__isnull=False)
+        .annotate(dated_on=Coalesce("occurred_on", "event__starts_on"))
+        .filter(Q(dated_on__lte=scope.end) | Q(dated_on__isnull=True))
+    )
 
 
 def _largest_reach(rows, scope: KpiScope) -> list[tuple]:
     """Each organisation's largest market reach dated by the period's end or undated (the first such row
     when two are as large), the largest first, at most LISTED_RECORDS: (public_id, title, value, unit,
     organisation pk) rows."""
-    from biocampus.progress.choices import MilestoneKind
-
-    reach = (
-        rows.filter(kind=MilestoneKind.MARKET_REACH, value__isnull=False)
-        .annotate(dated_on=Coalesce("occurred_on", "event__starts_on"))
-        .filter(Q(dated_on__lte=scope.end) | Q(dated_on__isnull=True))
-    )
+    reach = reach_rows(rows, scope)
     columns = ("organization_id", "id", "public_id", "title", "value", "unit")
     largest: dict[int, tuple] = {}
     if scope.as_of is None:
@@ -1371,6 +1526,7 @@ ROLLUP_COMPUTE = {
     "international_strategic_partners": _rollup_international_strategic_partners,
     "showcases": _rollup_showcases,
     "milestones": _rollup_milestones,
+    "funding_raised": _rollup_funding_raised,
 }
 
 

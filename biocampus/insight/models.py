@@ -113,6 +113,9 @@ class KpiRollupCoverage(models.Model):
     # insight.kpis.ROLLUP_VERSION when the campus was rebuilt: a campus rebuilt by an older version (before
     # a metric was added) is read live until `rebuild_rollups --stale` rebuilds it.
     version = models.PositiveSmallIntegerField(_("version"), default=0)
+    # The reporting currency the funding buckets were converted into (settings.BIOCAMPUS_REPORTING_CURRENCY):
+    # after a change of the setting, the campus is read live until rebuilt.
+    reporting_currency = models.CharField(_("reporting currency"), max_length=3, blank=True)
 
     class Meta:
         verbose_name = _("KPI rollup coverage")

@@ -27,6 +27,7 @@ ORGANIZATION_METRICS = ("residents_signed", "active_residents", "international_s
 AGREEMENT_METRICS = ("agreements", "international_strategic_partners")
 RESIDENCY_METRICS = ("residents_signed", "active_residents")
 MILESTONE_METRICS = ("milestones",)
+FUNDING_METRICS = ("funding_raised",)
 _EARLIEST, _LATEST = datetime.date(1, 1, 1), datetime.date(9999, 12, 31)
 
 
@@ -100,15 +101,22 @@ def rebuild(campus) -> None:
     campus_id = getattr(campus, "pk", campus)
     _lock(campus_id)
     _recompute(campus_id, None, None)
-    KpiRollupCoverage.objects.update_or_create(campus_id=campus_id, defaults={"version": kpis.ROLLUP_VERSION})
+    version, currency = kpis.rollups_current()
+    KpiRollupCoverage.objects.update_or_create(
+        campus_id=campus_id, defaults={"version": version, "reporting_currency": currency}
+    )
 
 
 def stale_campus_ids() -> list[int]:
-    """The campuses whose rollups are not read: never rebuilt (filled by bulk writes), or rebuilt by an
-    older ROLLUP_VERSION (before a metric was added or a bucket changed)."""
+    """The campuses whose rollups are not read: never rebuilt (filled by bulk writes), rebuilt by an
+    older ROLLUP_VERSION (before a metric was added or a bucket changed), or into another reporting
+    currency than today's."""
     from biocampus.campuses.models import Campus
 
-    current = Campus.objects.filter(kpi_rollup_coverage__version=kpis.ROLLUP_VERSION)
+    version, currency = kpis.rollups_current()
+    current = Campus.objects.filter(
+        kpi_rollup_coverage__version=version, kpi_rollup_coverage__reporting_currency=currency
+    )
     return list(Campus.objects.exclude(pk__in=current.values("pk")).order_by("pk").values_list("pk", flat=True))
 
 
@@ -128,7 +136,7 @@ def buckets_of(record) -> set[tuple[int, datetime.date | None]]:
     from biocampus.campuses.choices import ACTIVE_STATUSES
     from biocampus.campuses.models import Residency
     from biocampus.events.models import Event, Lead, Showcase
-    from biocampus.progress.models import Milestone
+    from biocampus.progress.models import FundingRound, Milestone
 
     if record is None or record.pk is None:
         return set()
@@ -143,6 +151,8 @@ def buckets_of(record) -> set[tuple[int, datetime.date | None]]:
             started = kpis.ALWAYS
         days = (record.signed_on or event_day, started, record.ended_on)
         return {(record.campus_id, month_of(day)) for day in days}
+    if isinstance(record, FundingRound):
+        return {(record.campus_id, month_of(record.announced_on))}
     if isinstance(record, Milestone):
         day = record.occurred_on or (record.event.starts_on if record.event_id else None)
         return {(record.campus_id, month_of(day))}
@@ -166,11 +176,11 @@ def buckets_of(record) -> set[tuple[int, datetime.date | None]]:
 
 def campuses_of_organizations(organization_ids: Iterable[int]) -> set[int]:
     """The campuses whose rollups involve these organisations: as a resident, a party to an
-    agreement, a showcase or a lead at an event, a milestone, or the campus's own organisation."""
+    agreement, a showcase or a lead at an event, a milestone, a funding round, or the campus's own organisation."""
     from biocampus.agreements.models import AgreementParty
     from biocampus.campuses.models import Campus, Residency
     from biocampus.events.models import Lead, Showcase
-    from biocampus.progress.models import Milestone
+    from biocampus.progress.models import FundingRound, Milestone
 
     ids = [pk for pk in organization_ids if pk is not None]
     campus_ids = set(Residency.objects.filter(organization_id__in=ids).values_list("campus_id", flat=True))
@@ -182,7 +192,18 @@ def campuses_of_organizations(organization_ids: Iterable[int]) -> set[int]:
     campus_ids |= set(leads.values_list("event__campus_id", flat=True))
     campus_ids |= set(Campus.objects.filter(organization_id__in=ids).values_list("pk", flat=True))
     campus_ids |= set(Milestone.objects.filter(organization_id__in=ids).values_list("campus_id", flat=True))
+    campus_ids |= set(FundingRound.objects.filter(recipient_id__in=ids).values_list("campus_id", flat=True))
     return campus_ids
+
+
+def refresh_currencies(currencies: Iterable[str]) -> None:
+    """After an exchange rate of these currencies changed: recompute the converted funding of every campus
+    with rounds in them (every month: a rate applies from its date until the next one, and to earlier
+    rounds when it is the earliest)."""
+    from biocampus.progress.models import FundingRound
+
+    rounds = FundingRound.objects.filter(currency__in=set(currencies)).order_by()
+    refresh_campuses(rounds.values_list("campus_id", flat=True).distinct(), metrics=FUNDING_METRICS)
 
 
 def refresh_campuses(campus_ids: Iterable[int], *, metrics: Iterable[str] | None = None) -> None:

@@ -231,13 +231,16 @@ def funding_round_create(
     funding_round = FundingRound(campus=campus, recipient=recipient, round_type=round_type, **attributes)
     record_save(funding_round, actor=actor, provenance=provenance)
     _sync_investors(actor=actor, funding_round=funding_round, wanted=wanted, provenance=funding_round.provenance)
+    rollups.refresh_buckets(rollups.buckets_of(funding_round), metrics=rollups.FUNDING_METRICS)
     publish("funding_round.created", funding_round, actor=actor)
     return funding_round
 
 
 @transaction.atomic
 def funding_round_update(*, actor, funding_round: FundingRound, investors=None, reason: str = "", **changes):
+    before = rollups.buckets_of(funding_round)
     _update(funding_round, actor=actor, reason=reason, model=FundingRound, changes=changes)
+    rollups.refresh_buckets(before | rollups.buckets_of(funding_round), metrics=rollups.FUNDING_METRICS)
     if investors is not None:
         _sync_investors(actor=actor, funding_round=funding_round, wanted=_normalise_investors(investors))
     elif funding_round.investments.filter(investor_id=funding_round.recipient_id).exists():
@@ -248,7 +251,9 @@ def funding_round_update(*, actor, funding_round: FundingRound, investors=None, 
 @transaction.atomic
 def funding_round_delete(*, actor, funding_round: FundingRound) -> None:
     require(actor, DELETE, funding_round)
+    before = rollups.buckets_of(funding_round)
     record_delete(funding_round, actor=actor)
+    rollups.refresh_buckets(before, metrics=rollups.FUNDING_METRICS)
 
 
 # --- exchange rates (the network's table, kept by superusers) ------------------------------------------
@@ -276,10 +281,13 @@ def exchange_rate_set(
         require(actor, ADD, ExchangeRate)
         exchange_rate = ExchangeRate(currency=currency, valid_from=valid_from, rate=rate, source=source)
         record_save(exchange_rate, actor=actor, provenance=provenance)
+        rollups.refresh_currencies([currency])
         return exchange_rate
     require(actor, CHANGE, exchange_rate)
+    currency_before = exchange_rate.currency
     if apply_changes(exchange_rate, {"currency": currency, "valid_from": valid_from, "rate": rate, "source": source}):
         record_save(exchange_rate, actor=actor)
+        rollups.refresh_currencies([currency_before, currency])
     return exchange_rate
 
 
@@ -290,8 +298,10 @@ def exchange_rate_update(*, actor, exchange_rate: ExchangeRate, reason: str = ""
     if "currency" in changes:
         changes["currency"] = (changes["currency"] or "").strip().upper()
         _check_rate_currency(changes["currency"])
+    currency_before = exchange_rate.currency
     if apply_changes(exchange_rate, changes):
         record_save(exchange_rate, actor=actor, reason=reason)
+        rollups.refresh_currencies([currency_before, exchange_rate.currency])
     return exchange_rate
 
 
@@ -299,3 +309,4 @@ def exchange_rate_update(*, actor, exchange_rate: ExchangeRate, reason: str = ""
 def exchange_rate_delete(*, actor, exchange_rate: ExchangeRate) -> None:
     require(actor, DELETE, exchange_rate)
     record_delete(exchange_rate, actor=actor)
+    rollups.refresh_currencies([exchange_rate.currency])

@@ -85,6 +85,36 @@ def test_programme_progress_matches_every_observation_read(users, campus_a, camp
     assert statuses == _by_status(expected)
 
 
+def test_target_statuses_counted_in_the_database_match_target_progress_at_every_edge(users, campus_a):
+    """Rising and falling goals, observed exactly on the expected line, a cent above and below it, at and
+    past the goal, before the start, on the due date and past it: the database's count of each status is
+    what target_progress says, target by target."""
+    programme = ProgrammeFactory(campus=campus_a, organizations=[OrganizationFactory()])
+    halfway = {"starts_on": END - datetime.timedelta(days=100), "due_on": END + datetime.timedelta(days=100)}
+    timelines = [
+        halfway,  # expected: half of the way on END
+        {"starts_on": END, "due_on": END + datetime.timedelta(days=30)},  # starts on END: expected 0
+        {"starts_on": END + datetime.timedelta(days=1), "due_on": END + datetime.timedelta(days=30)},
+        {"starts_on": START, "due_on": END},  # due on END: expected 1
+        {"starts_on": START, "due_on": END - datetime.timedelta(days=1)},  # overdue
+        {"starts_on": None, "due_on": END + datetime.timedelta(days=100)},  # starts at its first observation
+    ]
+    for baseline, goal in ((Decimal(0), Decimal(1000)), (Decimal(500), Decimal(100))):
+        line = baseline + (goal - baseline) / 2
+        for observed in (None, line, line + Decimal("0.01"), line - Decimal("0.01"), goal, baseline, baseline - 1):
+            for timeline in timelines:
+                target = TargetFactory(
+                    campus=campus_a, organization=None, programme=programme, baseline=baseline, goal=goal, **timeline
+                )
+                if observed is not None:
+                    ObservationFactory(target=target, observed_on=END - datetime.timedelta(days=200), value=baseline)
+                    ObservationFactory(target=target, observed_on=END, value=observed)
+    kpi = compute_kpis(users.superuser, campus=campus_a, start=START, end=END).get("programme_progress")
+    expected = _by_status(_reference_targets(users.superuser, campus_a))
+    assert {b.key: b.value for b in kpi.breakdowns["by_status"] if b.value} == expected
+    assert len(expected) == 5  # every status is there
+
+
 def test_programme_progress_as_of_reads_only_observations_recorded_by_then(users, campus_a):
     _programmes([campus_a], rounds=10)
     later = timezone.now() + datetime.timedelta(days=3)

@@ -13,6 +13,7 @@ import datetime
 import io
 import random
 import threading
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -35,7 +36,7 @@ from biocampus.insight.kpis import ROLLUP_METRICS, ROLLUP_VERSION, compute_kpis
 from biocampus.insight.models import KpiRollup, KpiRollupCoverage
 from biocampus.progress import services as progress_services
 from biocampus.progress.choices import MilestoneKind
-from biocampus.progress.models import Milestone
+from biocampus.progress.models import FundingRound, Milestone
 from tests.factories import OrganizationFactory, ResidencyFactory
 
 pytestmark = pytest.mark.django_db
@@ -126,6 +127,10 @@ class RandomWrites:
                 self.milestone_create,
                 self.milestone_update,
                 self.milestone_delete,
+                self.funding_round_create,
+                self.funding_round_update,
+                self.funding_round_delete,
+                self.exchange_rate_set,
             ]
         )
         try:
@@ -275,6 +280,41 @@ class RandomWrites:
 
     def milestone_delete(self):
         progress_services.milestone_delete(actor=self.actor, milestone=self.pick(Milestone.objects.all()))
+
+    def funding_round_create(self):
+        progress_services.funding_round_create(
+            actor=self.actor,
+            campus=self.rng.choice(self.campuses),
+            recipient=self.organization(),
+            round_type="series_a",
+            amount=self.rng.choice([None, Decimal(self.rng.randrange(1, 10**7)) / 100]),
+            currency=self.rng.choice(["CNY", "USD", "EUR", "XYZ"]),
+            announced_on=self.rng.choice([None, _day(self.rng)]),
+        )
+
+    def funding_round_update(self):
+        funding_round = self.pick(FundingRound.objects.all())
+        changes = self.rng.choice(
+            [
+                {"announced_on": self.rng.choice([None, _day(self.rng)])},
+                {"currency": self.rng.choice(["CNY", "USD", "EUR", "XYZ"])},
+                {"amount": Decimal(self.rng.randrange(1, 10**7)) / 100},
+                {"campus": self.rng.choice(self.campuses)},
+            ]
+        )
+        progress_services.funding_round_update(actor=self.actor, funding_round=funding_round, **changes)
+
+    def funding_round_delete(self):
+        progress_services.funding_round_delete(actor=self.actor, funding_round=self.pick(FundingRound.objects.all()))
+
+    def exchange_rate_set(self):
+        """A new rate, or a corrected one: the rounds of that currency convert differently from its date on."""
+        progress_services.exchange_rate_set(
+            actor=self.actor,
+            currency=self.rng.choice(["CNY", "EUR", "XYZ"]),
+            valid_from=_day(self.rng),
+            rate=Decimal(self.rng.randrange(5, 200)) / 100,
+        )
 
     def organization_merge(self):
         keep, merge = self.organization(), self.organization()
@@ -443,6 +483,31 @@ def test_rollups_of_an_older_version_are_read_live_until_rebuild_stale(rolled_up
     assert "1 campus" in output.getvalue()
     assert KpiRollupCoverage.objects.get(campus=campus_b).rebuilt_at == untouched
     assert reads_rollups(users.campus_admin, **year)
+    assert_all_match(users, campus_a, campus_b)
+
+
+def test_a_new_reporting_currency_is_read_live_until_rebuild_stale(rolled_up, users, campus_a, campus_b, settings):
+    """The funding buckets hold amounts converted into the reporting currency: after the setting changes,
+    they are not read (live counting converts into the new one) until `rebuild_rollups --stale`."""
+    year = {"campus": campus_a, "start": datetime.date(2019, 1, 1), "end": datetime.date(2021, 12, 31)}
+    progress_services.funding_round_create(
+        actor=users.superuser,
+        campus=campus_a,
+        recipient=OrganizationFactory(),
+        round_type="seed",
+        amount=Decimal(1000),
+        currency="USD",
+        announced_on=datetime.date(2020, 5, 5),
+    )
+    in_dollars = compute_kpis(users.campus_admin, **year).values()["funding_raised"]
+    assert in_dollars >= 1000
+    settings.BIOCAMPUS_REPORTING_CURRENCY = "EUR"  # no rate for USD: the round is left out
+    assert not reads_rollups(users.campus_admin, **year)
+    in_euros = compute_kpis(users.campus_admin, **year, rollups=False).values()["funding_raised"]
+    assert in_euros != in_dollars
+    rebuild("--stale")
+    assert reads_rollups(users.campus_admin, **year)
+    assert compute_kpis(users.campus_admin, **year).values()["funding_raised"] == in_euros
     assert_all_match(users, campus_a, campus_b)
 
 
