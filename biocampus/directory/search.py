@@ -7,9 +7,10 @@ depends on the database (docs/search.md):
 
 - SQLite: an FTS5 table with the `trigram` tokenizer over `search_text` (`FTS_TABLE`, external content,
   kept in sync by triggers made by migration 0003). A term of three characters or more becomes a quoted
-  trigram phrase, which matches exactly the rows where it occurs as a substring; shorter terms cannot be
-  looked up in a trigram index, so they are checked with LIKE on the rows the other terms and the facets
-  left (or on the facet-filtered rows if every term is short).
+  trigram phrase, which matches exactly the rows where it occurs as a substring. A term of two characters
+  (most Chinese words) is found through the trigrams that begin with it and an index of each text's last
+  two characters (migration 0004, _two_character_rows); a term of one character is checked with LIKE on
+  the rows the other terms and the facets left (or on the facet-filtered rows if every term is short).
 - PostgreSQL: a GIN index with `gin_trgm_ops` (pg_trgm) on `search_text` answers `LIKE '%term%'` for each
   term directly; the same index serves `similar_names()` ("did you mean").
 
@@ -65,6 +66,22 @@ SQLITE_DROP = [
     f"DROP TABLE IF EXISTS {FTS_TABLE}",
 ]
 
+# SQLite, terms of two characters ("生命", "无锡": most Chinese words), which a trigram index cannot look up
+# directly. A two-character term occurs in a text exactly where a trigram of the text begins with it, or at
+# the very end of the text. So: the trigrams that begin with it, from the index's own vocabulary (an
+# fts5vocab table: a view of the FTS5 index, no data of its own), looked up with one MATCH, and the texts
+# ending with it, from an index on their last two characters.
+FTS_VOCAB_TABLE = f"{FTS_TABLE}_vocab"
+TAIL_INDEX = "org_search_text_tail_idx"
+SHORT_TERM = 2
+SQLITE_SHORT_TERMS_CREATE = [
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_VOCAB_TABLE} USING fts5vocab({FTS_TABLE}, 'row')",
+    f"CREATE INDEX IF NOT EXISTS {TAIL_INDEX} ON {CONTENT_TABLE}(substr(search_text, -{SHORT_TERM}))",
+]
+SQLITE_SHORT_TERMS_DROP = [f"DROP INDEX IF EXISTS {TAIL_INDEX}", f"DROP TABLE IF EXISTS {FTS_VOCAB_TABLE}"]
+# More trigrams than this begin with the term (a common pair of Latin letters): LIKE over the rows is cheaper.
+MAX_PREFIX_TRIGRAMS = 1000
+
 # PostgreSQL: pg_trgm and a GIN trigram index. CREATE EXTENSION needs a role allowed to create it (a
 # superuser, or from PostgreSQL 13 the database owner, since pg_trgm is a trusted extension).
 PG_TRGM_INDEX = "org_search_text_trgm_idx"
@@ -87,6 +104,19 @@ def create_search_index(schema_editor) -> None:
 def drop_search_index(schema_editor) -> None:
     for statement in _statements(schema_editor.connection, create=False):
         schema_editor.execute(statement)
+
+
+def create_short_term_index(schema_editor) -> None:
+    """Migration step: the lookups of two-character terms on SQLite (nothing elsewhere)."""
+    if schema_editor.connection.vendor == "sqlite":
+        for statement in SQLITE_SHORT_TERMS_CREATE:
+            schema_editor.execute(statement)
+
+
+def drop_short_term_index(schema_editor) -> None:
+    if schema_editor.connection.vendor == "sqlite":
+        for statement in SQLITE_SHORT_TERMS_DROP:
+            schema_editor.execute(statement)
 
 
 def _statements(connection, *, create: bool) -> list[str]:
@@ -181,7 +211,8 @@ def match_expression(terms: list[str]) -> str:
 
 
 def _matching(queryset: QuerySet, terms: list[str]) -> QuerySet:
-    if connections[queryset.db].vendor == "sqlite":
+    connection = connections[queryset.db]
+    if connection.vendor == "sqlite":
         expression = match_expression(terms)
         if expression:
             # The rowids the index finds; SQLite reads them as a list and probes the primary key,
@@ -189,12 +220,40 @@ def _matching(queryset: QuerySet, terms: list[str]) -> QuerySet:
             queryset = queryset.filter(
                 id__in=RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", (expression,))
             )
-        short = [term for term in terms if len(term) < TRIGRAM]
+        short = []
+        for term in (term for term in terms if len(term) < TRIGRAM):
+            rows = _two_character_rows(connection, term) if len(term) == SHORT_TERM else None
+            if rows is None:
+                short.append(term)
+            else:
+                queryset = queryset.filter(id__in=rows)
     else:
         short = terms  # PostgreSQL: the GIN trigram index answers LIKE '%term%' itself
     for term in short:
         queryset = queryset.filter(search_text__contains=term)
     return queryset
+
+
+def _two_character_rows(connection, term: str) -> RawSQL | None:
+    """SQLite: the rowids whose search_text holds `term` (two characters), through the trigram index (see
+    SQLITE_SHORT_TERMS_CREATE); None when the database lacks that index or too many trigrams begin with the
+    term (then LIKE is the cheaper way)."""
+    with connection.cursor() as cursor:
+        try:
+            cursor.execute(
+                f"SELECT term FROM {FTS_VOCAB_TABLE} WHERE term >= %s AND term < %s LIMIT %s",
+                (term, term + chr(0x10FFFF), MAX_PREFIX_TRIGRAMS + 1),
+            )
+        except DatabaseError:  # not migrated yet
+            return None
+        trigrams = [row[0] for row in cursor.fetchall()]
+    if len(trigrams) > MAX_PREFIX_TRIGRAMS:
+        return None
+    tail = f"SELECT id FROM {CONTENT_TABLE} WHERE substr(search_text, -{SHORT_TERM}) = %s"
+    if not trigrams:
+        return RawSQL(tail, (term,))
+    expression = " OR ".join(_fts_phrase(trigram) for trigram in trigrams)
+    return RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s UNION {tail}", (expression, term))
 
 
 def search_organizations(queryset: QuerySet, query: str) -> QuerySet:

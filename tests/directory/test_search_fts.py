@@ -62,10 +62,49 @@ def test_every_word_must_occur_as_a_substring(registry):
 
 def test_chinese_substrings_long_and_short(registry):
     assert found("无锡药明") == ["WuXi AppTec"]  # four characters: through the trigram index
-    assert found("无锡") == ["WuXi AppTec"]  # two characters: too short for trigrams, checked with LIKE
+    assert found("无锡") == ["WuXi AppTec"]  # two characters: the trigrams beginning with them (SQLite)
     assert found("锡") == ["WuXi AppTec"]
     assert found("生命科学") == ["Zhongguancun Life Science Park"]
     assert found("无锡 康德") == ["WuXi AppTec"]
+
+
+TWO_CHARACTER_TERMS = ["无锡", "生命", "科学", "苏州", "园", "ab", "b)", '"q', "d*", "la", "中关", "zz"]
+
+
+@pytest.fixture
+def two_character_registry(registry):
+    """Two-character words in the middle of a text, at its very end (the city last, nothing after it) and
+    as the whole text."""
+    create("Suzhou Bio", name_zh="苏州生物", city="苏州", country="CN")
+    create("生命", country="CN")
+    create("Jiangsu Life", name_zh="江苏生命", country="CN")
+
+
+def _brute_force(term: str) -> set[str]:
+    return {o.name for o in Organization.objects.all() if term in o.search_text}
+
+
+@pytest.mark.parametrize("term", TWO_CHARACTER_TERMS)
+def test_two_character_terms_find_exactly_the_texts_holding_them(two_character_registry, term):
+    assert set(found(term)) == _brute_force(term)
+
+
+@pytest.mark.parametrize("term", TWO_CHARACTER_TERMS)
+def test_two_character_terms_find_the_same_when_they_begin_too_many_trigrams(two_character_registry, term, monkeypatch):
+    monkeypatch.setattr("biocampus.directory.search.MAX_PREFIX_TRIGRAMS", 0)  # the LIKE path
+    assert set(found(term)) == _brute_force(term)
+
+
+def test_a_two_character_word_at_the_end_of_a_text_is_found(two_character_registry):
+    assert set(found("苏州")) == {"Suzhou Bio"}  # in its Chinese name and as its city, the text's last part
+    assert found("生命", country="CN") == ["生命", "Jiangsu Life", "Zhongguancun Life Science Park"]
+
+
+@pytest.mark.skipif(not SQLITE, reason="SQLite's trigram vocabulary and tail index")
+def test_a_two_character_search_uses_the_indexes_not_a_scan(two_character_registry):
+    plan = _plan(search_organizations(Organization.objects.filter(kind="company", country="CN"), "生命")[:51])
+    assert f"{FTS_TABLE} VIRTUAL TABLE INDEX" in plan, plan
+    assert "org_search_text_tail_idx" in plan, plan
 
 
 def test_aliases_and_cities_are_searched(registry):
@@ -259,6 +298,9 @@ def test_the_triggers_exist_after_migrations():
         cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'directory_organization'")
         triggers = {row[0] for row in cursor.fetchall()}
     assert {f"{FTS_TABLE}_ai", f"{FTS_TABLE}_ad", f"{FTS_TABLE}_au"} <= triggers
+    with connection.cursor() as cursor:  # and the index of the texts' last two characters
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'directory_organization'")
+        assert "org_search_text_tail_idx" in {row[0] for row in cursor.fetchall()}
 
 
 def test_a_search_is_one_query(registry):
