@@ -1107,12 +1107,17 @@ def programme_targets_progress(
 ) -> list[tuple[ProgrammeTarget, TargetProgress]]:
     """The running targets (_running_targets), the first `limit` (all by default), each with its progress
     on the period's end (target_progress): (target, progress) pairs, in one query."""
-    rows = _running_targets(scope).values_list(
+    rows = _running_targets(scope)
+    if limit is not None:
+        # The page's targets first, by the order alone: a database sorting whole rows would otherwise run
+        # the observation subqueries of every running target before keeping `limit` of them.
+        rows = rows.filter(pk__in=list(rows.values_list("pk", flat=True)[:limit]))
+    rows = rows.values_list(
         *("pk", "public_id", "programme__name", "metric", "baseline", "goal", "starts_on", "due_on"),
         *("created_at", "latest_value", "latest_on", "first_observed_on"),
     )
     pairs = []
-    for *columns, latest_value, latest_on, first_observed_on in rows[:limit] if limit is not None else rows:
+    for *columns, latest_value, latest_on, first_observed_on in rows:
         target = ProgrammeTarget(*columns)
         progress = progress_from_latest(
             target,
@@ -1199,9 +1204,11 @@ def _status_expression(scope: KpiScope) -> Case:
 
 
 def _target_status_counts(scope: KpiScope) -> dict[str, int]:
-    """{status: running targets with it on the period's end}, counted in the database (one query)."""
+    """{status: running targets with it on the period's end}: each target's status judged in the database
+    (one query), tallied here. A GROUP BY would make SQLite evaluate the CASE, and the observation
+    subqueries inside it, twice per target."""
     rows = _running_targets(scope).annotate(status=_status_expression(scope)).order_by()
-    return dict(rows.values("status").annotate(n=Count("pk")).values_list("status", "n"))
+    return _tally(rows.values_list("status", flat=True).iterator(chunk_size=10_000))
 
 
 def programme_progress_kpi(scope: KpiScope) -> Kpi:
