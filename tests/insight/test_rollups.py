@@ -388,6 +388,33 @@ def test_active_residents_from_the_running_rollups_match_the_live_count_at_every
     assert len(seen) >= 3 and min(seen) == 1  # the count rose and fell over the months
 
 
+def test_a_refresh_of_one_month_keeps_the_ends_of_residencies_begun_long_before(users, campus_a):
+    """A write refreshes only the months it touches: the residencies that started years before but end in
+    one of them must still count their end there."""
+    ResidencyFactory(
+        campus=campus_a,
+        status=ResidencyStatus.GRADUATED,
+        signed_on=datetime.date(2018, 3, 1),
+        moved_in_on=None,
+        ended_on=datetime.date(2020, 6, 15),
+    )
+    rebuild("--campus", campus_a.slug)
+    campus_services.residency_create(
+        actor=users.superuser,
+        organization=OrganizationFactory(),
+        campus=campus_a,
+        status=ResidencyStatus.SIGNED,
+        signed_on=datetime.date(2020, 6, 20),
+    )
+    for end in (datetime.date(2020, 6, 30), datetime.date(2020, 12, 31)):
+        start = end.replace(day=1)
+        rolled = compute_kpis(users.campus_admin, campus=campus_a, start=start, end=end, names=["active_residents"])
+        live = compute_kpis(
+            users.campus_admin, campus=campus_a, start=start, end=end, names=["active_residents"], rollups=False
+        )
+        assert rolled.kpis == live.kpis, end
+
+
 def test_a_refresh_happens_in_the_writes_transaction(rolled_up, users, campus_a):
     before = snapshot()
     parties = [OrganizationFactory(country="SE"), campus_a.organization]
