@@ -20,7 +20,7 @@ rewards short texts rather than better matches, and ordering by it would need ev
 """
 
 # SQL is built here from this module's own table names only; what a user types always travels as a parameter.
-# ruff: noqa: S608, S611
+# ruff: noqa: S608, S610, S611
 
 from __future__ import annotations
 
@@ -210,13 +210,23 @@ def match_expression(terms: list[str]) -> str:
     return " AND ".join(_fts_phrase(term) for term in terms if len(term) >= TRIGRAM)
 
 
-def _matching(queryset: QuerySet, terms: list[str]) -> QuerySet:
+def _matching(queryset: QuerySet, terms: list[str], *, index_first: bool = False) -> QuerySet:
     connection = connections[queryset.db]
     if connection.vendor == "sqlite":
         expression = match_expression(terms)
-        if expression:
+        if expression and index_first:
+            # Joined to the index, which SQLite then reads first, row by row: a LIMIT without an ORDER BY
+            # stops after the rows it needs (1,001 of 100,000 "biosciences" in 9 ms), where the list below
+            # is read whole first (80 ms).
+            queryset = queryset.extra(
+                tables=[FTS_TABLE],
+                where=[f"{FTS_TABLE}.rowid = {CONTENT_TABLE}.id", f"{FTS_TABLE} MATCH %s"],
+                params=[expression],
+            )
+        elif expression:
             # The rowids the index finds; SQLite reads them as a list and probes the primary key,
-            # or checks membership while it walks the (kind, country) index, whichever is cheaper.
+            # or checks membership while it walks the (kind, country) index, whichever is cheaper. An
+            # ordered page must see every match anyway, and the list lets SQLite pick.
             queryset = queryset.filter(
                 id__in=RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", (expression,))
             )
@@ -254,6 +264,15 @@ def _two_character_rows(connection, term: str) -> RawSQL | None:
         return RawSQL(tail, (term,))
     expression = " OR ".join(_fts_phrase(trigram) for trigram in trigrams)
     return RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s UNION {tail}", (expression, term))
+
+
+def matching_organizations(queryset: QuerySet, query: str) -> QuerySet:
+    """Organisations matching every term of `query`, in no order, found through the search index first:
+    for reading a sample of the matches (the facets' `[:1001]`), which then costs what the sample does, not
+    what all the matches do."""
+    query = query.replace("\x00", " ")
+    terms = terms_of(query)
+    return _matching(queryset, terms, index_first=True).order_by() if terms else queryset.order_by()
 
 
 def search_organizations(queryset: QuerySet, query: str) -> QuerySet:

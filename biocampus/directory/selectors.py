@@ -20,7 +20,7 @@ from biocampus.campuses.models import Campus, Residency
 
 from .choices import OrganizationKind
 from .models import Field, Organization, Person
-from .search import search_organizations, search_records, similar_names
+from .search import matching_organizations, search_organizations, search_records, similar_names
 
 
 def field_and_descendants(field: Field) -> frozenset[int]:
@@ -115,7 +115,7 @@ def directory_facets(user, *, q: str = "", **filters) -> dict[str, list[FacetVal
     """For each facet, how many results each value would give with the other filters applied."""
     base = visible(Organization.objects.all(), user)
     if q:
-        base = search_organizations(base, q).order_by()
+        base = matching_organizations(base, q)
     scopes: dict = {}
 
     def scoped(skip):
