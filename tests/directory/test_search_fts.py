@@ -292,7 +292,9 @@ def test_search_with_two_facets_uses_the_index(registry):
         assert PG_TRGM_INDEX in plan or "org_kind_country_idx" in plan or "org_country_name_idx" in plan, plan
 
 
-@pytest.mark.parametrize("query", ["lab", "teddy lab", "la bost", "x", "无锡", "生命科学", "wuxi 药明", "", "nothing here"])
+@pytest.mark.parametrize(
+    "query", ["lab", "teddy lab", "la bost", "x", "无锡", "生命科学", "wuxi 药明", "", "nothing here"]
+)
 @pytest.mark.parametrize("filters", [{}, {"kind": "company", "country": "CN"}, {"country": "US"}])
 def test_an_unordered_sample_matches_what_the_search_finds(registry, query, filters):
     """The facets' sample reads matches index-first; it must find the same organisations as the search."""
