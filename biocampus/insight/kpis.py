@@ -15,6 +15,7 @@ from functools import cached_property
 from urllib.parse import urlencode
 
 from django.db.models import (
+    BooleanField,
     Case,
     CharField,
     Count,
@@ -521,14 +522,11 @@ def _rollup_campus_ids(scope: KpiScope) -> list[int] | None:
         campuses = Campus.objects.filter(pk__in=access.reader_campuses)
     else:
         return None
-    current = rollups_current()
-    rows = campuses.order_by().values_list(
-        "pk", "kpi_rollup_coverage__version", "kpi_rollup_coverage__reporting_currency"
-    )
+    rows = campuses.order_by().values_list("pk", ExpressionWrapper(rollups_are_current(), BooleanField()))
     rows = list(rows)
-    if any((version, currency) != current for _pk, version, currency in rows):
+    if not all(current for _pk, current in rows):  # None where a campus has no coverage at all
         return None
-    return [pk for pk, _version, _currency in rows]
+    return [pk for pk, _current in rows]
 
 
 def rollups_current() -> tuple[int, str]:
@@ -537,6 +535,13 @@ def rollups_current() -> tuple[int, str]:
     from biocampus.progress.currency import reporting_currency
 
     return ROLLUP_VERSION, reporting_currency()
+
+
+def rollups_are_current() -> Q:
+    """On campuses: their rollups are read (rebuilt with rollups_current()). The one definition the
+    dashboard (_rollup_campus_ids) and `rebuild_rollups --stale` (rollups.stale_campus_ids) share."""
+    version, currency = rollups_current()
+    return Q(kpi_rollup_coverage__version=version, kpi_rollup_coverage__reporting_currency=currency)
 
 
 def _rollup_rows(rows, scope: KpiScope):
@@ -1110,16 +1115,14 @@ def _running_targets(scope: KpiScope):
     )
 
 
-def programme_targets_progress(
-    scope: KpiScope, *, limit: int | None = None
-) -> list[tuple[ProgrammeTarget, TargetProgress]]:
-    """The running targets (_running_targets), the first `limit` (all by default), each with its progress
-    on the period's end (target_progress): (target, progress) pairs, in one query."""
+def programme_targets_progress(scope: KpiScope, *, limit: int) -> list[tuple[ProgrammeTarget, TargetProgress]]:
+    """The first `limit` running targets (_running_targets), each with its progress on the period's end
+    (target_progress): (target, progress) pairs. The dashboard lists a few; the counts of every status
+    come from _status_expression, in the database."""
     rows = _running_targets(scope)
-    if limit is not None:
-        # The page's targets first, by the order alone: a database sorting whole rows would otherwise run
-        # the observation subqueries of every running target before keeping `limit` of them.
-        rows = rows.filter(pk__in=list(rows.values_list("pk", flat=True)[:limit]))
+    # The page's targets first, by the order alone: a database sorting whole rows would otherwise run the
+    # observation subqueries of every running target before keeping `limit` of them.
+    rows = rows.filter(pk__in=list(rows.values_list("pk", flat=True)[:limit]))
     rows = rows.values_list(
         *("pk", "public_id", "programme__name", "metric", "baseline", "goal", "starts_on", "due_on"),
         *("created_at", "latest_value", "latest_on", "first_observed_on"),

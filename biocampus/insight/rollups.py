@@ -113,10 +113,7 @@ def stale_campus_ids() -> list[int]:
     currency than today's."""
     from biocampus.campuses.models import Campus
 
-    version, currency = kpis.rollups_current()
-    current = Campus.objects.filter(
-        kpi_rollup_coverage__version=version, kpi_rollup_coverage__reporting_currency=currency
-    )
+    current = Campus.objects.filter(kpis.rollups_are_current())
     return list(Campus.objects.exclude(pk__in=current.values("pk")).order_by("pk").values_list("pk", flat=True))
 
 
