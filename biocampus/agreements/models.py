@@ -1,11 +1,11 @@
 """Agreements between any number of organisations, who signs them in which role, what they oblige, their files."""
 
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from biocampus.core.models import RecordModel
+from biocampus.core.urls import record_url
 
 from .choices import AgreementStatus, AgreementType, ObligationStatus, PartyRole
 
@@ -66,7 +66,7 @@ class Agreement(RecordModel):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("agreements:agreement_detail", kwargs={"public_id": self.public_id})
+        return record_url("agreements:agreement_detail", self.public_id)
 
 
 class AgreementParty(RecordModel):

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from biocampus.core.models import RecordModel
+from biocampus.core.urls import record_url
 
 from .choices import ACTIVE_STATUSES, OperatorRole, ResidencyStatus
 
@@ -149,7 +150,7 @@ class Residency(RecordModel):
         return f"{self.organization} @ {self.campus} ({self.get_status_display()})"
 
     def get_absolute_url(self) -> str:
-        return reverse("campuses:residency_detail", kwargs={"public_id": self.public_id})
+        return record_url("campuses:residency_detail", self.public_id)
 
     @property
     def is_active(self) -> bool:

@@ -2,12 +2,12 @@
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from biocampus.core.models import RecordModel
+from biocampus.core.urls import record_url
 
 from .choices import IdentifierScheme, OrganizationKind
 
@@ -106,7 +106,7 @@ class Organization(RecordModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("directory:organization_detail", kwargs={"public_id": self.public_id})
+        return record_url("directory:organization_detail", self.public_id)
 
     @property
     def display_name(self) -> str:
@@ -180,4 +180,4 @@ class Person(RecordModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("directory:person_detail", kwargs={"public_id": self.public_id})
+        return record_url("directory:person_detail", self.public_id)

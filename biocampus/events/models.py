@@ -2,12 +2,12 @@
 leads taken there."""
 
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from biocampus.core.models import RecordModel
+from biocampus.core.urls import record_url
 
 from .choices import EventKind, LeadStatus, ParticipationRole
 
@@ -55,7 +55,7 @@ class Event(RecordModel):
         return self.short_name or self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("events:event_detail", kwargs={"public_id": self.public_id})
+        return record_url("events:event_detail", self.public_id)
 
 
 class Participation(RecordModel):
@@ -196,4 +196,4 @@ class Lead(RecordModel):
         return str(self.organization) if self.organization_id else self.prospect_name
 
     def get_absolute_url(self) -> str:
-        return reverse("events:lead_detail", kwargs={"public_id": self.public_id})
+        return record_url("events:lead_detail", self.public_id)

@@ -4,8 +4,9 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from biocampus.core.urls import record_url
 
 
 class ImportRun(models.Model):
@@ -66,7 +67,7 @@ class ImportRun(models.Model):
         return f"{self.file_name} ({self.kind}, {self.get_stage_display()}: {self.get_status_display()})"
 
     def get_absolute_url(self) -> str:
-        return reverse("exchange:import_run", kwargs={"public_id": self.public_id})
+        return record_url("exchange:import_run", self.public_id)
 
     @property
     def is_active(self) -> bool:

@@ -40,6 +40,7 @@ from django.utils.translation import gettext_lazy
 
 from biocampus.accounts.permissions import visible
 from biocampus.campuses.choices import ACTIVE_STATUSES, SIGNED_STATUSES
+from biocampus.core.urls import record_url
 
 
 @dataclass
@@ -1235,9 +1236,6 @@ def programme_progress_kpi(scope: KpiScope) -> Kpi:
     listed = programme_targets_progress(scope, limit=LISTED_RECORDS) if counts else []
     url = _url("progress:programme_list")
     good = counts.get(TargetStatus.ACHIEVED.value, 0) + counts.get(TargetStatus.ON_TRACK.value, 0)
-    # One reverse() for every target's page (Target.get_absolute_url), the public id put in its place.
-    placeholder = uuid.UUID(int=0)
-    target_url = reverse("progress:target_detail", kwargs={"public_id": placeholder})
     return Kpi(
         "programme_progress",
         "",
@@ -1255,7 +1253,7 @@ def programme_progress_kpi(scope: KpiScope) -> Kpi:
                     str(target.public_id),
                     f"{target.programme_name}: {target.metric}",
                     progress.fraction,
-                    target_url.replace(str(placeholder), str(target.public_id)),
+                    record_url("progress:target_detail", target.public_id),
                 )
                 for target, progress in listed
             ],

@@ -4,8 +4,9 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from biocampus.core.urls import record_url
 
 
 class ReportRun(models.Model):
@@ -59,7 +60,7 @@ class ReportRun(models.Model):
         return f"{self.campus_id} {self.year} {self.format} ({self.get_status_display()})"
 
     def get_absolute_url(self) -> str:
-        return reverse("insight:report_run", kwargs={"public_id": self.public_id})
+        return record_url("insight:report_run", self.public_id)
 
     @property
     def is_active(self) -> bool:

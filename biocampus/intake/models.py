@@ -10,6 +10,7 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from biocampus.core.models import RecordModel
+from biocampus.core.urls import record_url
 
 from .choices import SCORE_MAX, SCORE_MIN, ApplicationStatus, Need, Outcome, Stage
 
@@ -146,7 +147,7 @@ class Application(RecordModel):
         return f"{self.reference} · {self.company_name}"
 
     def get_absolute_url(self) -> str:
-        return reverse("intake:application_detail", kwargs={"public_id": self.public_id})
+        return record_url("intake:application_detail", self.public_id)
 
     def clean(self):
         super().clean()

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from biocampus.core.models import RecordModel, precision_field
+from biocampus.core.urls import record_url
 
 from .choices import FundingRoundType, MilestoneKind
 
@@ -71,7 +72,7 @@ class Milestone(RecordModel):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("progress:milestone_detail", kwargs={"public_id": self.public_id})
+        return record_url("progress:milestone_detail", self.public_id)
 
 
 class Programme(RecordModel):
@@ -117,7 +118,7 @@ class Programme(RecordModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("progress:programme_detail", kwargs={"public_id": self.public_id})
+        return record_url("progress:programme_detail", self.public_id)
 
 
 class Target(RecordModel):
@@ -179,7 +180,7 @@ class Target(RecordModel):
         return f"{self.metric}: {self.goal:,.0f} {self.unit}"
 
     def get_absolute_url(self) -> str:
-        return reverse("progress:target_detail", kwargs={"public_id": self.public_id})
+        return record_url("progress:target_detail", self.public_id)
 
 
 class Observation(RecordModel):
@@ -254,7 +255,7 @@ class FundingRound(RecordModel):
         return f"{self.recipient} · {self.get_round_type_display()} · {amount}"
 
     def get_absolute_url(self) -> str:
-        return reverse("progress:fundinground_detail", kwargs={"public_id": self.public_id})
+        return record_url("progress:fundinground_detail", self.public_id)
 
 
 class FundingInvestment(RecordModel):

@@ -22,12 +22,12 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Case, ExpressionWrapper, F, Q, Value, When
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from biocampus.core.models import RecordModel
+from biocampus.core.urls import record_url
 
 from .choices import (
     DEFAULT_TARGET_RESPONSE_HOURS,
@@ -89,7 +89,7 @@ class ServiceCentre(RecordModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("servicedesk:centre_detail", kwargs={"public_id": self.public_id})
+        return record_url("servicedesk:centre_detail", self.public_id)
 
 
 class Service(RecordModel):
@@ -265,7 +265,7 @@ class ServiceRequest(RecordModel):
         return f"{self.reference} · {self.subject}"
 
     def get_absolute_url(self) -> str:
-        return reverse("servicedesk:request_detail", kwargs={"public_id": self.public_id})
+        return record_url("servicedesk:request_detail", self.public_id)
 
     @property
     def is_open(self) -> bool:

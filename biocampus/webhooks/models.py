@@ -5,11 +5,11 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from biocampus.core.events import EVENT_TYPES
+from biocampus.core.urls import record_url
 
 from .choices import DeliveryStatus
 from .targets import MAX_URL_LENGTH, validate_target_url
@@ -97,7 +97,7 @@ class Webhook(models.Model):
         return self.description or self.url
 
     def get_absolute_url(self) -> str:
-        return reverse("webhooks:webhook_detail", kwargs={"public_id": self.public_id})
+        return record_url("webhooks:webhook_detail", self.public_id)
 
     def wants(self, event_name: str) -> bool:
         return self.is_active and event_name in self.events
@@ -148,7 +148,7 @@ class WebhookDelivery(models.Model):
         return f"{self.event} → {self.webhook} ({self.get_status_display()})"
 
     def get_absolute_url(self) -> str:
-        return reverse("webhooks:delivery_detail", kwargs={"public_id": self.public_id})
+        return record_url("webhooks:delivery_detail", self.public_id)
 
 
 class WebhookAttempt(models.Model):
