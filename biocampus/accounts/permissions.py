@@ -120,7 +120,8 @@ def access_for(user: User | None) -> Access:
         return cached
     admin, editor, reader, resident, own, partner = set(), set(), set(), set(), set(), set()
     resident_organizations: dict[int, set[int]] = {}
-    rows = user.memberships.values_list("campus_id", "role", "organization_id")
+    # No order (the model's default sorts by the user's name, a join): every request reads these rows.
+    rows = user.memberships.order_by().values_list("campus_id", "role", "organization_id")
     for campus_id, role, organization_id in rows:
         if role == Role.CAMPUS_ADMIN:
             admin.add(campus_id)

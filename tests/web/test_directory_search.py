@@ -110,6 +110,13 @@ def test_country_facet_filters(directory):
     assert set(_names(directory(country=["JP", "IN"]))) == {"Omron Healthcare", "Tricog"}
 
 
+def test_an_unknown_country_code_is_refused_with_a_message(directory):
+    response = directory(country=["GB", "XX"])
+    assert response.status_code == 200
+    assert "XX is not one of the available choices" in response.content.decode()
+    assert response.context["form"].errors["country"]
+
+
 def test_campus_facet_filters(directory):
     response = directory(campus="icampus-hangzhou")
     assert _names(response) == ["Shenzhi"]
