@@ -10,7 +10,12 @@ from django.urls import reverse, set_script_prefix
 
 from biocampus.core.urls import record_url
 
-VIEWS = ["directory:organization_detail", "directory:person_detail", "progress:target_detail", "agreements:agreement_detail"]
+VIEWS = [
+    "directory:organization_detail",
+    "directory:person_detail",
+    "progress:target_detail",
+    "agreements:agreement_detail",
+]
 
 
 @pytest.fixture
