@@ -151,13 +151,6 @@ class Target(RecordModel):
         ordering = ["due_on", "metric"]
         verbose_name = _("target")
         verbose_name_plural = _("targets")
-        indexes = [
-            # The programme-progress KPI's running targets (insight.kpis._running_targets): WHERE [campus_id = …
-            # AND] due_on >= the period's start: the targets still due, not every target the campus ever had
-            # (4,764 of the bench campus's 19,815 for 2025). In the targets list's order too (due_on, metric).
-            models.Index(fields=["due_on", "metric", "id"], name="target_due_order"),
-            models.Index(fields=["campus", "due_on", "metric", "id"], name="target_campus_due_order"),
-        ]
         constraints = [
             models.CheckConstraint(
                 name="target_belongs_somewhere",

@@ -46,15 +46,3 @@ def test_the_network_wide_rollup_read_is_covered_by_its_index(users):
     grouped = rows.values("metric", "month", "key").annotate(total=kpis.Sum("value"))
     plan = _plan(grouped)
     assert "COVERING INDEX kpi_rollup_network_read" in plan and "TEMP B-TREE" not in plan, plan
-
-
-@pytest.mark.parametrize("scope", ["network", "campus"])
-def test_the_running_targets_are_found_by_their_due_date(users, campus_a, scope):
-    """Programme progress reads the targets still due in the period along an index on the due date, not every
-    target the campus (or the network) ever had."""
-    user, campus = (users.superuser, None) if scope == "network" else (users.campus_admin, campus_a)
-    running = kpis._running_targets(_scope(user, campus)).order_by().values("pk")
-    index = "target_due_order" if campus is None else "target_campus_due_order"
-    plan = _plan(running)
-    assert index in plan, plan
-    assert "due_on" in plan, plan  # the index's range, not a walk of all of it
