@@ -97,8 +97,12 @@ def prepare_sqlite(ctx: Context) -> None:
         migrate_forward(path)
         return
     building = path.with_name(path.name + ".building")
-    for stale in (path, stamp, building, *path.parent.glob(building.name + "-*")):
+    # The old data set stays until the new one is complete: at a million organisations it took an hour to
+    # make, and a run stopped half-way must not leave nothing.
+    for stale in (building, *path.parent.glob(building.name + "-*")):
         stale.unlink(missing_ok=True)
+    if path.exists():
+        print(f"bench: the generator changed since {path.name} was made: making it again", file=sys.stderr)
     env = dict(os.environ, DATABASE_URL=f"sqlite:///{building}")
     started = time.perf_counter()
     manage(["migrate", "--noinput", "-v", "0"], env)
@@ -107,7 +111,10 @@ def prepare_sqlite(ctx: Context) -> None:
         # What a deployment's database has after its first `PRAGMA optimize`: statistics for the planner.
         db.execute("ANALYZE")
         db.execute("PRAGMA journal_mode=WAL")
-    building.rename(path)
+    # The old file's write-ahead log and shared memory must not meet the new file.
+    for stale in (stamp, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        stale.unlink(missing_ok=True)
+    building.replace(path)
     stamp.write_text(json.dumps(wanted))
     print(f"bench: generated {path} in {time.perf_counter() - started:.0f} s", file=sys.stderr)
 
