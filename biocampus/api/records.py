@@ -43,10 +43,14 @@ def get_visible(queryset: QuerySet, public_id: UUID) -> Model:
     # Not .first(): a public id names one row, and first() would compile and sort by the model's default order
     # for nothing (a quarter of a detail request's time went to building queries).
     record = next(iter(queryset.filter(public_id=public_id).order_by()[:1]), None)
+    return found(record, model=queryset.model, public_id=public_id)
+
+
+def found(record, *, model: type[Model], public_id: UUID):
+    """`record` (a model instance or a selector's row), or the 404 get_visible() gives when it is None."""
     if record is None:
-        raise Http404(
-            _("No %(kind)s with id %(id)s, or you may not see it.") % {"kind": _name(queryset), "id": public_id}
-        )
+        kind = str(model._meta.verbose_name)
+        raise Http404(_("No %(kind)s with id %(id)s, or you may not see it.") % {"kind": kind, "id": public_id})
     return record
 
 

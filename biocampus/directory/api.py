@@ -32,9 +32,9 @@ from biocampus.campuses.selectors import campuses_for
 
 from . import services
 from .choices import IdentifierScheme, OrganizationKind
-from .models import Field
+from .models import Field, Organization
 from .search import terms_of
-from .selectors import organization_api_detail_for, organizations_for, people_for
+from .selectors import organization_api_detail, organization_api_detail_for, organizations_for, people_for
 
 router = Router()
 organizations = Router(tags=["Organisations"])
@@ -99,17 +99,21 @@ class OrganizationOut(RecordOut):
     steward: CampusRef | None
     identifiers: list[IdentifierOut]
 
+    # An organisation comes as a model instance (lists, writes) or as the detail read's row, a dict already
+    # in this shape (selectors.organization_api_detail).
     @staticmethod
     def resolve_country(organization) -> str:
-        return str(organization.country)
+        return organization["country"] if isinstance(organization, dict) else str(organization.country)
 
     @staticmethod
     def resolve_fields(organization) -> list[str]:
+        if isinstance(organization, dict):
+            return organization["fields"]
         return [field.slug for field in organization.fields.all()]
 
     @staticmethod
     def resolve_identifiers(organization):
-        return list(organization.identifiers.all())
+        return organization["identifiers"] if isinstance(organization, dict) else list(organization.identifiers.all())
 
 
 class OrganizationFilters(Schema):
@@ -167,9 +171,8 @@ def list_organizations(request, filters: Query[OrganizationFilters], page: Query
 
 @organizations.get("/{public_id}", **reads(OrganizationOut))
 def get_organization(request, response: HttpResponse, public_id: UUID):
-    return records.show(
-        response, OrganizationOut, records.get_visible(organization_api_detail_for(request.auth), public_id)
-    )
+    organization = organization_api_detail(request.auth, public_id=public_id)
+    return records.show(response, OrganizationOut, records.found(organization, model=Organization, public_id=public_id))
 
 
 @organizations.post("", **creates(OrganizationOut))

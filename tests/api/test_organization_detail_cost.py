@@ -3,9 +3,17 @@ shows exactly what its schema says; its page still lists the units and people, b
 
 from __future__ import annotations
 
+import json
+
 import pytest
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse
 from django.test import Client
 
+from biocampus.api.records import show
+from biocampus.directory.api import OrganizationOut
+from biocampus.directory.selectors import organization_api_detail_for
+from tests.api.conftest import assert_error
 from tests.factories import FieldFactory, OrganizationFactory, OrganizationIdentifierFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -42,6 +50,49 @@ def test_the_api_detail_costs_a_fixed_few_queries(api, group, django_assert_max_
     assert sorted(body["fields"]) == ["diagnostics", "oncology"]
     assert len(body["identifiers"]) == 2
     assert "units" not in body and "people" not in body
+
+
+def _as_a_write_shows_it(organization, user):
+    """The organisation (as JSON) and its ETag as the write operations build them: from model instances."""
+    response = HttpResponse()
+    instance = organization_api_detail_for(user).get(pk=organization.pk)
+    representation = show(response, OrganizationOut, instance)
+    return json.loads(json.dumps(representation.model_dump(), cls=DjangoJSONEncoder)), response["ETag"]
+
+
+@pytest.mark.parametrize("related", [True, False], ids=["parent, steward, fields, identifiers", "none of them"])
+def test_a_read_shows_the_organisation_as_a_write_does(api, users, campus_a, group, related):
+    """GET reads plain values, writes read model instances: both must give the same body and ETag, or a
+    client's If-Match taken from a GET would never match."""
+    organization = group
+    if related:
+        group.parent = OrganizationFactory(name="Teddy Holdings")
+        group.steward = campus_a
+        group.aliases = ["Teddy", "泰迪实验室"]
+        group.founded_year = 2019
+        group.save()
+    else:
+        organization = OrganizationFactory(name="Lone Lab", country="")
+
+    response = api("campus_admin").get(f"/organizations/{organization.public_id}")
+
+    body, etag = _as_a_write_shows_it(organization, users.campus_admin)
+    assert response.status_code == 200
+    assert response.json() == body
+    assert response["ETag"] == etag
+    if related:
+        assert body["parent"]["name"] == "Teddy Holdings"
+        assert body["steward"]["slug"] == campus_a.slug
+        assert body["fields"] == ["diagnostics", "oncology"] or body["fields"] == ["oncology", "diagnostics"]
+        assert body["identifiers"] == sorted(body["identifiers"], key=lambda i: (i["scheme"], i["value"]))
+    else:
+        assert (body["parent"], body["steward"], body["fields"], body["identifiers"]) == (None, None, [], [])
+
+
+def test_a_user_who_reads_no_organisation_gets_404_with_the_record_named(api, group):
+    error = assert_error(api("no_membership").get(f"/organizations/{group.public_id}"), 404, "not_found")
+
+    assert str(group.public_id) in error["message"]
 
 
 def test_more_units_and_people_do_not_cost_more_queries(api, group, django_assert_max_num_queries):
