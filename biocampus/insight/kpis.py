@@ -1104,14 +1104,21 @@ def _running_targets(scope: KpiScope):
     if scope.as_of_moment is not None:
         observations = observations.filter(created_at__lte=scope.as_of_moment)
     latest = observations.filter(observed_on__lte=scope.end).order_by("-observed_on")
+    latest_value = Subquery(latest.values("value")[:1])
+    latest_on = Subquery(latest.values("observed_on")[:1])
+    first_observed_on = Subquery(observations.order_by("observed_on").values("observed_on")[:1])
+    if scope.rollup_campus_ids is not None:
+        # Where the rollups are read, the targets' observation summaries are current too (kept by the same
+        # services, rebuilt by the same command): a target last observed by the period's end (every target,
+        # for the current period) needs no subquery; one observed since still looks its value up.
+        observed_since = Q(last_observation_on__gt=scope.end)
+        latest_value = Case(When(observed_since, then=latest_value), default=F("last_observation_value"))
+        latest_on = Case(When(observed_since, then=latest_on), default=F("last_observation_on"))
+        first_observed_on = F("first_observation_on")
     return (
         targets.filter(programme__isnull=False, due_on__gte=scope.start)
         .exclude(starts_on__gt=scope.end)
-        .annotate(
-            latest_value=Subquery(latest.values("value")[:1]),
-            latest_on=Subquery(latest.values("observed_on")[:1]),
-            first_observed_on=Subquery(observations.order_by("observed_on").values("observed_on")[:1]),
-        )
+        .annotate(latest_value=latest_value, latest_on=latest_on, first_observed_on=first_observed_on)
         .order_by("programme__name", "metric", "pk")
     )
 

@@ -95,12 +95,18 @@ def _recompute(campus_id: int, months, metrics) -> None:
 
 @transaction.atomic
 def rebuild(campus) -> None:
-    """Recompute every bucket of `campus` from its records and mark it covered (its rollups are read)."""
+    """Recompute every bucket of `campus` (and its targets' observation summaries) from its records and mark
+    it covered (its rollups are read)."""
+    from biocampus.progress.models import Target
+
     from .models import KpiRollupCoverage
 
     campus_id = getattr(campus, "pk", campus)
     _lock(campus_id)
     _recompute(campus_id, None, None)
+    # The targets' first and last observations, which programme progress reads where the rollups are read:
+    # after bulk writes (the generator, fixtures) they are as stale as the buckets.
+    Target.objects.filter(campus_id=campus_id).refresh_observation_summary()
     version, currency = kpis.rollups_current()
     KpiRollupCoverage.objects.update_or_create(
         campus_id=campus_id, defaults={"version": version, "reporting_currency": currency}

@@ -121,6 +121,26 @@ class Programme(RecordModel):
         return record_url("progress:programme_detail", self.public_id)
 
 
+class TargetQuerySet(models.QuerySet):
+    def refresh_observation_summary(self) -> int:
+        """Recompute these targets' first and last observations (Target.first_observation_on...) from their
+        observations, in one UPDATE; the number of targets."""
+        observations = Observation.objects.filter(target_id=models.OuterRef("pk"))
+        latest = observations.order_by("-observed_on")
+        return self.update(
+            first_observation_on=models.Subquery(observations.order_by("observed_on").values("observed_on")[:1]),
+            last_observation_on=models.Subquery(latest.values("observed_on")[:1]),
+            last_observation_value=models.Subquery(latest.values("value")[:1]),
+        )
+
+
+# A target's observations in brief: kept by progress.services whenever an observation is recorded, and by
+# `rebuild_rollups` (insight.rollups.rebuild) after bulk writes, so that the KPI dashboard judges thousands
+# of targets without reading their observations (insight.kpis._running_targets reads them only where the
+# rollups are read, that is, where they are known to be current). Not part of the history.
+OBSERVATION_SUMMARY = ("first_observation_on", "last_observation_on", "last_observation_value")
+
+
 class Target(RecordModel):
     """A metric with a goal and a due date (1,000,000 people screened by the end of 2021)."""
 
@@ -144,8 +164,14 @@ class Target(RecordModel):
     goal = models.DecimalField(_("goal"), max_digits=20, decimal_places=2, validators=[MinValueValidator(0)])
     starts_on = models.DateField(_("starts on"), null=True, blank=True)
     due_on = models.DateField(_("due on"))
+    first_observation_on = models.DateField(_("first observed on"), null=True, editable=False)
+    last_observation_on = models.DateField(_("last observed on"), null=True, editable=False)
+    last_observation_value = models.DecimalField(
+        _("last observed value"), max_digits=20, decimal_places=2, null=True, editable=False
+    )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=list(OBSERVATION_SUMMARY))
+    objects = TargetQuerySet.as_manager()
 
     class Meta:
         ordering = ["due_on", "metric"]

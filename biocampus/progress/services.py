@@ -18,6 +18,7 @@ from biocampus.insight import rollups
 
 from .currency import reporting_currency
 from .models import (
+    OBSERVATION_SUMMARY,
     ExchangeRate,
     FundingInvestment,
     FundingRound,
@@ -155,6 +156,9 @@ def target_update(*, actor, target: Target, observations=(), reason: str = "", *
     if programme is not None and programme.campus_id != campus.pk:
         raise ValidationError({"programme": _("The programme belongs to another campus.")})
     _update(target, actor=actor, reason=reason, model=Target, changes=changes)
+    # The save wrote the summary this instance was read with; an observation recorded since (another
+    # request) would otherwise be forgotten.
+    _summarise_observations(target)
     for row in observations:
         observation_record(actor=actor, target=target, **row)
     return target
@@ -181,11 +185,20 @@ def observation_record(*, actor, target: Target, observed_on, value, note: str =
     if observation is None:
         observation = Observation(target=target, observed_on=observed_on, value=value, note=note)
         record_save(observation, actor=actor, provenance=provenance)
+        _summarise_observations(target)
         publish("observation.recorded", observation, actor=actor)
         return observation
     if apply_changes(observation, {"value": value, "note": note}):
         record_save(observation, actor=actor, reason="corrected")
+        _summarise_observations(target)
     return observation
+
+
+def _summarise_observations(target: Target) -> None:
+    """Keep the target's first and last observations (read by the KPI dashboard) in step, on the row and on
+    the instance, so that a later save of this instance does not write the old ones back."""
+    Target.objects.filter(pk=target.pk).refresh_observation_summary()
+    target.refresh_from_db(fields=OBSERVATION_SUMMARY)
 
 
 def _normalise_investors(investors) -> list[dict]:

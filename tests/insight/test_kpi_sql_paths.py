@@ -5,17 +5,19 @@ rows), and their number of queries must not grow with the rows."""
 from __future__ import annotations
 
 import datetime
+import io
 import random
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from biocampus.insight.kpis import LISTED_RECORDS, compute_kpis, target_progress
 from biocampus.progress.choices import MilestoneKind
-from biocampus.progress.models import Milestone, Observation, Target
+from biocampus.progress.models import OBSERVATION_SUMMARY, Milestone, Observation, Target
 from tests.factories import MilestoneFactory, ObservationFactory, OrganizationFactory, ProgrammeFactory, TargetFactory
 
 START, END = datetime.date(2020, 1, 1), datetime.date(2020, 12, 31)
@@ -73,11 +75,24 @@ def _by_status(progress: dict) -> dict[str, int]:
     return counts
 
 
+def _programme_progress(user, *, rollups: bool, **scope):
+    """The programme-progress KPI, read with the targets' observation summaries (where the rollups are
+    read: the campuses rebuilt first, as after any bulk write) or with subqueries over the observations."""
+    if rollups:
+        call_command("rebuild_rollups", stdout=io.StringIO(), stderr=io.StringIO())
+    with CaptureQueriesContext(connection) as queries:
+        kpi = compute_kpis(user, rollups=rollups, **scope).get("programme_progress")
+    read_summaries = any("last_observation_value" in query["sql"] for query in queries.captured_queries)
+    assert read_summaries == rollups
+    return kpi
+
+
+@pytest.mark.parametrize("rollups", [True, False], ids=["summaries", "subqueries"])
 @pytest.mark.parametrize("scope", ["campus", "network"])
-def test_programme_progress_matches_every_observation_read(users, campus_a, campus_b, scope):
+def test_programme_progress_matches_every_observation_read(users, campus_a, campus_b, scope, rollups):
     _programmes([campus_a, campus_b], rounds=12)
     campus = campus_a if scope == "campus" else None
-    kpi = compute_kpis(users.superuser, campus=campus, start=START, end=END).get("programme_progress")
+    kpi = _programme_progress(users.superuser, campus=campus, start=START, end=END, rollups=rollups)
     expected = _reference_targets(users.superuser, campus)
     assert expected
     assert {b.key: b.value for b in kpi.breakdowns["targets"]} == {k: p.fraction for k, p in expected.items()}
@@ -85,7 +100,8 @@ def test_programme_progress_matches_every_observation_read(users, campus_a, camp
     assert statuses == _by_status(expected)
 
 
-def test_target_statuses_counted_in_the_database_match_target_progress_at_every_edge(users, campus_a):
+@pytest.mark.parametrize("rollups", [True, False], ids=["summaries", "subqueries"])
+def test_target_statuses_counted_in_the_database_match_target_progress_at_every_edge(users, campus_a, rollups):
     """Rising and falling goals, observed exactly on the expected line, a cent above and below it, at and
     past the goal, before the start, on the due date and past it: the database's count of each status is
     what target_progress says, target by target."""
@@ -109,7 +125,7 @@ def test_target_statuses_counted_in_the_database_match_target_progress_at_every_
                 if observed is not None:
                     ObservationFactory(target=target, observed_on=END - datetime.timedelta(days=200), value=baseline)
                     ObservationFactory(target=target, observed_on=END, value=observed)
-    kpi = compute_kpis(users.superuser, campus=campus_a, start=START, end=END).get("programme_progress")
+    kpi = _programme_progress(users.superuser, campus=campus_a, start=START, end=END, rollups=rollups)
     expected = _by_status(_reference_targets(users.superuser, campus_a))
     assert {b.key: b.value for b in kpi.breakdowns["by_status"] if b.value} == expected
     assert len(expected) == 5  # every status is there
@@ -214,3 +230,32 @@ def test_query_counts_do_not_grow_with_the_rows(world, users, campus_a, campus_b
     _programmes([campus_a, campus_b], rounds=9, seed=2)
     after = _counts(users, **kwargs)
     assert after == before
+
+
+def test_recording_observations_keeps_the_targets_summary_and_the_kpi_current(users, campus_a):
+    """The services keep each target's first and last observations as they record them, in any order and
+    when one is corrected, so that the dashboard's reading of the summaries stays that of the observations;
+    a target saved from an instance read before an observation was recorded does not forget it."""
+    from biocampus.progress.services import observation_record, target_update
+
+    programme = ProgrammeFactory(campus=campus_a, organizations=[OrganizationFactory()])
+    target = TargetFactory(campus=campus_a, organization=None, programme=programme, baseline=0, goal=100,
+                           starts_on=datetime.date(2020, 1, 1), due_on=datetime.date(2021, 12, 31))  # fmt: skip
+    call_command("rebuild_rollups", stdout=io.StringIO(), stderr=io.StringIO())
+    read_before = Target.objects.get(pk=target.pk)
+    steps = [("2020-05-01", 10), ("2020-02-01", 5), ("2021-03-01", 90), ("2020-05-01", 60), ("2020-12-31", 55)]
+    for day, value in steps:
+        observation_record(actor=users.superuser, target=target, observed_on=datetime.date.fromisoformat(day),
+                           value=Decimal(value))  # fmt: skip
+        observations = Observation.objects.filter(target=target).order_by("observed_on")
+        first, last = observations.first(), observations.last()
+        summary = Target.objects.filter(pk=target.pk).values_list(*OBSERVATION_SUMMARY).get()
+        assert summary == (first.observed_on, last.observed_on, last.value)
+        kpi = compute_kpis(users.superuser, campus=campus_a, start=START, end=END).get("programme_progress")
+        expected = _reference_targets(users.superuser, campus_a)
+        assert {b.key: b.value for b in kpi.breakdowns["targets"]} == {k: p.fraction for k, p in expected.items()}
+
+    target_update(actor=users.superuser, target=read_before, metric="People screened")
+
+    summary = Target.objects.filter(pk=target.pk).values_list(*OBSERVATION_SUMMARY).get()
+    assert summary == (datetime.date(2020, 2, 1), datetime.date(2021, 3, 1), Decimal(90))
