@@ -144,7 +144,9 @@ def target_create(
     target = Target(campus=campus, metric=metric, unit=unit, goal=goal, due_on=due_on, **attributes)
     record_save(target, actor=actor, provenance=provenance)
     for row in observations:
-        observation_record(actor=actor, target=target, provenance=target.provenance, **row)
+        _record_observation(actor=actor, target=target, provenance=target.provenance, **row)
+    if observations:
+        _summarise_observations(target)
     return target
 
 
@@ -156,11 +158,11 @@ def target_update(*, actor, target: Target, observations=(), reason: str = "", *
     if programme is not None and programme.campus_id != campus.pk:
         raise ValidationError({"programme": _("The programme belongs to another campus.")})
     _update(target, actor=actor, reason=reason, model=Target, changes=changes)
-    # The save wrote the summary this instance was read with; an observation recorded since (another
-    # request) would otherwise be forgotten.
-    _summarise_observations(target)
     for row in observations:
-        observation_record(actor=actor, target=target, **row)
+        _record_observation(actor=actor, target=target, **row)
+    # Summarised once, after the observations, and even without any: the save wrote the summary this
+    # instance was read with, and an observation recorded since (another request) would be forgotten.
+    _summarise_observations(target)
     return target
 
 
@@ -180,18 +182,28 @@ def _target_delete(target: Target, *, actor) -> None:
 @transaction.atomic
 def observation_record(*, actor, target: Target, observed_on, value, note: str = "", provenance=None):
     """Record the metric's value on a date; recording the same date again corrects that observation."""
+    observation, changed = _record_observation(
+        actor=actor, target=target, observed_on=observed_on, value=value, note=note, provenance=provenance
+    )
+    if changed:
+        _summarise_observations(target)
+    return observation
+
+
+def _record_observation(*, actor, target: Target, observed_on, value, note: str = "", provenance=None):
+    """Record or correct one observation, leaving the target's summary to the caller (which summarises once
+    after a batch). Returns the observation and whether anything was written."""
     require(actor, CHANGE, target)
     observation = Observation.objects.filter(target=target, observed_on=observed_on).first()
     if observation is None:
         observation = Observation(target=target, observed_on=observed_on, value=value, note=note)
         record_save(observation, actor=actor, provenance=provenance)
-        _summarise_observations(target)
         publish("observation.recorded", observation, actor=actor)
-        return observation
+        return observation, True
     if apply_changes(observation, {"value": value, "note": note}):
         record_save(observation, actor=actor, reason="corrected")
-        _summarise_observations(target)
-    return observation
+        return observation, True
+    return observation, False
 
 
 def _summarise_observations(target: Target) -> None:

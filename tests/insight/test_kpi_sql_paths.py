@@ -259,3 +259,31 @@ def test_recording_observations_keeps_the_targets_summary_and_the_kpi_current(us
 
     summary = Target.objects.filter(pk=target.pk).values_list(*OBSERVATION_SUMMARY).get()
     assert summary == (datetime.date(2020, 2, 1), datetime.date(2021, 3, 1), Decimal(90))
+
+
+def test_a_target_written_with_its_observations_is_summarised_once(users, campus_a):
+    """Creating or updating a target with a batch of observations (the API, the exchange import) leaves its
+    summary that of all of them, written by one UPDATE for the batch rather than one per observation."""
+    from biocampus.progress.services import target_create, target_update
+
+    def summary_updates(queries) -> int:
+        return sum(1 for q in queries if q["sql"].startswith("UPDATE") and "last_observation_value" in q["sql"])
+
+    rows = [{"observed_on": datetime.date(2020, month, 1), "value": Decimal(month * 10)} for month in (4, 2, 9)]
+    programme = ProgrammeFactory(campus=campus_a, organizations=[OrganizationFactory()])
+    with CaptureQueriesContext(connection) as created:
+        target = target_create(actor=users.superuser, campus=campus_a, metric="People screened", unit="people",
+                               goal=Decimal(100), due_on=datetime.date(2021, 12, 31), observations=rows,
+                               programme=programme)  # fmt: skip
+    summary = Target.objects.filter(pk=target.pk).values_list(*OBSERVATION_SUMMARY).get()
+    assert summary == (datetime.date(2020, 2, 1), datetime.date(2020, 9, 1), Decimal(90))
+    assert summary_updates(created.captured_queries) == 1
+
+    more = [{"observed_on": datetime.date(2019, 12, 1), "value": Decimal(1)},
+            {"observed_on": datetime.date(2020, 9, 1), "value": Decimal(95)},
+            {"observed_on": datetime.date(2021, 1, 1), "value": Decimal(99)}]  # fmt: skip
+    with CaptureQueriesContext(connection) as updated:
+        target_update(actor=users.superuser, target=target, observations=more)
+    summary = Target.objects.filter(pk=target.pk).values_list(*OBSERVATION_SUMMARY).get()
+    assert summary == (datetime.date(2019, 12, 1), datetime.date(2021, 1, 1), Decimal(99))
+    assert summary_updates(updated.captured_queries) == 1
