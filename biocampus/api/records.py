@@ -33,8 +33,8 @@ def etag_of(representation: Schema) -> str:
     return '"' + hashlib.sha256(data.encode()).hexdigest()[:32] + '"'
 
 
-def _name(queryset: QuerySet) -> str:
-    return str(queryset.model._meta.verbose_name)
+def _name(model: type[Model]) -> str:
+    return str(model._meta.verbose_name)
 
 
 def get_visible(queryset: QuerySet, public_id: UUID) -> Model:
@@ -49,8 +49,7 @@ def get_visible(queryset: QuerySet, public_id: UUID) -> Model:
 def found(record, *, model: type[Model], public_id: UUID):
     """`record` (a model instance or a selector's row), or the 404 get_visible() gives when it is None."""
     if record is None:
-        kind = str(model._meta.verbose_name)
-        raise Http404(_("No %(kind)s with id %(id)s, or you may not see it.") % {"kind": kind, "id": public_id})
+        raise Http404(_("No %(kind)s with id %(id)s, or you may not see it.") % {"kind": _name(model), "id": public_id})
     return record
 
 
@@ -87,7 +86,7 @@ def _lock_and_check(queryset: QuerySet, public_id: UUID, schema: type[Schema], i
                 "This %(kind)s changed since you read it (If-Match does not match its ETag). GET it again, "
                 "reapply your change, and send the new ETag."
             )
-            % {"kind": _name(queryset)},
+            % {"kind": _name(queryset.model)},
         )
     return record
 
