@@ -35,6 +35,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from biocampus.core.prepared import PreparedValues
+
 from .choices import CAMPUS_WIDE_READER_ROLES, EDITOR_ROLES, Role
 
 if TYPE_CHECKING:
@@ -112,6 +114,17 @@ class Access:
     resident_organizations: dict[int, frozenset[int]] = field(default_factory=dict)
 
 
+def _memberships_of(user_id):
+    from .models import Membership  # the models import this module
+
+    # No order (the model's default sorts by the user's name, a join).
+    return Membership.objects.filter(user_id=user_id).order_by().values("campus_id", "role", "organization_id")
+
+
+# Every request of a member reads its memberships: compiled once per process (core.prepared).
+_MEMBERSHIPS = PreparedValues(_memberships_of, user_id=-5_120_447)
+
+
 def access_for(user: User | None) -> Access:
     if user is None or not user.is_authenticated or not user.is_active:
         return Access()
@@ -120,9 +133,9 @@ def access_for(user: User | None) -> Access:
         return cached
     admin, editor, reader, resident, own, partner = set(), set(), set(), set(), set(), set()
     resident_organizations: dict[int, set[int]] = {}
-    # No order (the model's default sorts by the user's name, a join): every request reads these rows.
-    rows = user.memberships.order_by().values_list("campus_id", "role", "organization_id")
-    for campus_id, role, organization_id in rows:
+    rows = _MEMBERSHIPS.rows(user_id=user.pk)
+    for row in rows:
+        campus_id, role, organization_id = row["campus_id"], row["role"], row["organization_id"]
         if role == Role.CAMPUS_ADMIN:
             admin.add(campus_id)
         if role in EDITOR_ROLES:
@@ -213,6 +226,14 @@ def visible(queryset: models.QuerySet, user: User | None) -> models.QuerySet:
         # keeps big lists (the ecosystem graph's agreements) to one plain filter the planner gets right.
         return queryset.filter(pk__in=model._default_manager.filter(condition).values("pk"))
     return queryset.filter(condition)
+
+
+def reads_every(model: type[models.Model], user: User | None) -> bool:
+    """Whether visible() leaves the model's rows unfiltered for `user` (a superuser, or a member reading a
+    model no campus owns, such as the shared directory's organisations). Reads that run prepared SQL
+    (biocampus.core.prepared), with no queryset for visible() to narrow, take that path only then."""
+    access = access_for(user)
+    return access.is_superuser or (access.has_membership and _scope(model).campus is None)
 
 
 def editable(queryset: models.QuerySet, user: User | None) -> models.QuerySet:

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from biocampus.core.prepared import PreparedValues
 from biocampus.core.text import clean_text
 
 from .models import ApiToken, User
@@ -71,19 +72,26 @@ def token_revoke(*, actor, token: ApiToken) -> ApiToken:
     return token
 
 
+_USER_COLUMNS = tuple(field.attname for field in User._meta.concrete_fields)
+# Every API request looks its token up: compiled once per process (core.prepared), with its owner's columns.
+_VALID_TOKEN = PreparedValues(
+    lambda key_hash: (
+        ApiToken.objects.filter(key_hash=key_hash, revoked_at__isnull=True, user__is_active=True)
+        .order_by()
+        .values("pk", "expires_at", "last_used_at", *(f"user__{column}" for column in _USER_COLUMNS))[:1]
+    ),
+    key_hash="stand-in for a token hash",
+)
+
+
 def token_user(secret: str) -> User | None:
     """The active owner of a valid (known, unrevoked, unexpired) token, or None; notes when it was used."""
     if not secret.startswith(TOKEN_PREFIX):
         return None
     now = timezone.now()
-    token = (
-        ApiToken.objects.select_related("user")
-        .filter(key_hash=hash_secret(secret), revoked_at__isnull=True, user__is_active=True)
-        .order_by()[:1]  # one row at most (the hash is unique): no default ordering to compile on every request
-    )
-    token = next(iter(token), None)
-    if token is None or (token.expires_at is not None and token.expires_at <= now):
+    token = _VALID_TOKEN.first(key_hash=hash_secret(secret))
+    if token is None or (token["expires_at"] is not None and token["expires_at"] <= now):
         return None
-    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    if token["last_used_at"] is None or now - token["last_used_at"] >= LAST_USED_RESOLUTION:
+        ApiToken.objects.filter(pk=token["pk"]).update(last_used_at=now)
+    return User.from_db(_VALID_TOKEN.using, _USER_COLUMNS, [token[f"user__{column}"] for column in _USER_COLUMNS])

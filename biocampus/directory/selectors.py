@@ -14,9 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django_countries import countries
 
-from biocampus.accounts.permissions import access_for, visible
+from biocampus.accounts.permissions import access_for, reads_every, visible
 from biocampus.campuses.choices import ResidencyStatus
 from biocampus.campuses.models import Campus, Residency
+from biocampus.core.prepared import PreparedValues, stand_in_uuid
 
 from .choices import OrganizationKind
 from .models import Field, Organization, OrganizationIdentifier, Person
@@ -291,15 +292,39 @@ _API_COLUMNS = (
 )
 
 
+# The API's organisation detail, the busiest read of the API: compiled once per process (core.prepared).
+# The fields and identifiers in the order of the models' default orderings, as the prefetches read them.
+_API_ORGANIZATION = PreparedValues(
+    lambda public_id: Organization.objects.filter(public_id=public_id).order_by().values(*_API_COLUMNS)[:1],
+    public_id=stand_in_uuid(),
+)
+_API_FIELD_SLUGS = PreparedValues(
+    lambda pk: (
+        Organization.fields.through.objects.filter(organization_id=pk).order_by("field__name").values("field__slug")
+    ),
+    pk=-7_461_093,
+)
+_API_IDENTIFIERS = PreparedValues(
+    lambda pk: (
+        OrganizationIdentifier.objects.filter(organization_id=pk).order_by("scheme", "value").values("scheme", "value")
+    ),
+    pk=-7_461_093,
+)
+
+
 def organization_api_detail(user, *, public_id) -> dict | None:
     """One organisation the user may read, as the API's OrganizationOut shows it, or None.
 
-    The same content as organization_api_detail_for() reads, in three plain value queries instead of model
-    instances: Django spent most of an API detail request compiling select_related, deferred columns and two
-    prefetches (4.7 of 7.5 ms at 10,000 organisations; these queries take 1.6 ms). Writes keep the queryset,
-    which gives them instances to change."""
-    found = visible(Organization.objects.all(), user).filter(public_id=public_id).order_by()
-    row = next(iter(found.values(*_API_COLUMNS)[:1]), None)
+    The same content as organization_api_detail_for() reads, in three value queries instead of model
+    instances, prepared once per process: Django spent most of an API detail request building and compiling
+    queries (4.7 of 7.5 ms at 10,000 organisations with instances; 2 ms of the 4 ms left with value queries).
+    Every member reads every organisation; a user for whom visible() would narrow the rows takes the
+    queryset path. Writes keep the queryset, which gives them instances to change."""
+    if reads_every(Organization, user):
+        row = _API_ORGANIZATION.first(public_id=public_id)
+    else:
+        found = visible(Organization.objects.all(), user).filter(public_id=public_id).order_by()
+        row = next(iter(found.values(*_API_COLUMNS)[:1]), None)
     if row is None:
         return None
     pk = row.pop("pk")
@@ -308,11 +333,8 @@ def organization_api_detail(user, *, public_id) -> dict | None:
     steward_name = row.pop("steward__organization__name")
     row["parent"] = {"public_id": parent_id, "name": parent_name} if parent_id else None
     row["steward"] = {"public_id": steward_id, "slug": steward_slug, "name": steward_name} if steward_id else None
-    # In the order of the models' default orderings, as the prefetches read them.
-    fields = Organization.fields.through.objects.filter(organization_id=pk).order_by("field__name")
-    row["fields"] = list(fields.values_list("field__slug", flat=True))
-    identifiers = OrganizationIdentifier.objects.filter(organization_id=pk).order_by("scheme", "value")
-    row["identifiers"] = list(identifiers.values("scheme", "value"))
+    row["fields"] = [field["field__slug"] for field in _API_FIELD_SLUGS.rows(pk=pk)]
+    row["identifiers"] = _API_IDENTIFIERS.rows(pk=pk)
     return row
 
 

@@ -1,0 +1,92 @@
+"""core.prepared: a query compiled once runs again with other values and answers exactly what its queryset
+answers (the same rows, the same Python types), on SQLite and on PostgreSQL; a query it cannot prepare
+safely is refused when it is first compiled, not answered wrongly."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from biocampus.accounts.permissions import reads_every, visible
+from biocampus.campuses.models import Residency
+from biocampus.core.prepared import PreparedValues, stand_in_uuid
+from biocampus.directory.models import Organization
+from biocampus.progress.models import Target
+from tests.factories import OrganizationFactory, TargetFactory
+
+pytestmark = pytest.mark.django_db
+
+COLUMNS = ("pk", "public_id", "name", "name_zh", "aliases", "country", "founded_year", "created_at", "parent__name")
+
+
+def test_rows_are_those_of_the_queryset_for_each_value():
+    parent = OrganizationFactory(name="Parent Pharma")
+    organizations = [
+        OrganizationFactory(
+            name="无锡 Bio", name_zh="无锡生物", aliases=["WB", "无锡"], founded_year=2016, parent=parent
+        ),
+        OrganizationFactory(name="Plain Co", aliases=[], founded_year=None),
+    ]
+    by_id = PreparedValues(
+        lambda public_id: Organization.objects.filter(public_id=public_id).values(*COLUMNS), public_id=stand_in_uuid()
+    )
+    for organization in organizations:
+        expected = list(Organization.objects.filter(public_id=organization.public_id).values(*COLUMNS))
+        got = by_id.rows(public_id=organization.public_id)
+        assert got == expected
+        assert [{k: type(v) for k, v in row.items()} for row in got] == [
+            {k: type(v) for k, v in row.items()} for row in expected
+        ]
+        assert isinstance(got[0]["public_id"], uuid.UUID) and isinstance(got[0]["created_at"], datetime.datetime)
+    assert by_id.rows(public_id=uuid.uuid4()) == []
+    assert by_id.first(public_id=uuid.uuid4()) is None
+
+
+def test_decimals_dates_and_a_string_parameter_keep_their_types():
+    TargetFactory(metric="people screened", goal=Decimal("1000000.50"), due_on=datetime.date(2021, 12, 31))
+    TargetFactory(metric="hospitals", goal=Decimal("470"), due_on=datetime.date(2020, 6, 30))
+    by_metric = PreparedValues(
+        lambda metric: Target.objects.filter(metric=metric).order_by("pk").values("goal", "due_on", "campus__slug"),
+        metric="stand-in metric",
+    )
+    for metric in ("people screened", "hospitals", "nothing"):
+        expected = list(Target.objects.filter(metric=metric).order_by("pk").values("goal", "due_on", "campus__slug"))
+        assert by_metric.rows(metric=metric) == expected
+    assert by_metric.first(metric="hospitals")["goal"] == Decimal("470")
+
+
+def test_each_run_is_one_query_through_djangos_cursor():
+    organization = OrganizationFactory()
+    by_pk = PreparedValues(lambda pk: Organization.objects.filter(pk=pk).values("name"), pk=-987_654)
+    by_pk.rows(pk=organization.pk)  # compiled here
+    with CaptureQueriesContext(connection) as queries:
+        assert by_pk.rows(pk=organization.pk) == [{"name": organization.name}]
+    assert len(queries) == 1
+
+
+def test_a_query_it_cannot_prepare_is_refused():
+    twice = PreparedValues(lambda pk: Organization.objects.filter(pk=pk, parent_id=pk).values("name"), pk=-987_654)
+    with pytest.raises(ValueError, match="occurs 2 times"):
+        twice.rows(pk=1)
+    instances = PreparedValues(lambda pk: Organization.objects.filter(pk=pk), pk=-987_654)
+    with pytest.raises(ValueError, match="values"):
+        instances.rows(pk=1)
+    by_pk = PreparedValues(lambda pk: Organization.objects.filter(pk=pk).values("name"), pk=-987_654)
+    with pytest.raises(TypeError, match="parameters"):
+        by_pk.rows(id=1)
+
+
+def test_reads_every_is_true_only_where_visible_keeps_every_row(users, resident_org):
+    """The prepared organisation read skips visible(): reads_every must agree with it."""
+    OrganizationFactory.create_batch(3)
+    for user in vars(users).values():
+        everything = Organization.objects.count()
+        assert reads_every(Organization, user) == (visible(Organization.objects.all(), user).count() == everything)
+    assert reads_every(Organization, users.no_membership) is False
+    assert reads_every(Residency, users.resident_member) is False
+    assert reads_every(Residency, users.superuser) is True
