@@ -1123,14 +1123,18 @@ def _running_targets(scope: KpiScope):
     )
 
 
-def programme_targets_progress(scope: KpiScope, *, limit: int) -> list[tuple[ProgrammeTarget, TargetProgress]]:
-    """The first `limit` running targets (_running_targets), each with its progress on the period's end
-    (target_progress): (target, progress) pairs. The dashboard lists a few; the counts of every status
-    come from _status_expression, in the database."""
+def programme_targets_progress(
+    scope: KpiScope, *, limit: int, pks: list[int] | None = None
+) -> list[tuple[ProgrammeTarget, TargetProgress]]:
+    """The first `limit` running targets (_running_targets), or those `pks` when the caller already knows
+    them, each with its progress on the period's end (target_progress): (target, progress) pairs. The
+    dashboard lists a few; the counts of every status come from _status_expression, in the database."""
     rows = _running_targets(scope)
-    # The page's targets first, by the order alone: a database sorting whole rows would otherwise run the
-    # observation subqueries of every running target before keeping `limit` of them.
-    rows = rows.filter(pk__in=list(rows.values_list("pk", flat=True)[:limit]))
+    if pks is None:
+        # The page's targets first, by the order alone: a database sorting whole rows would otherwise run the
+        # observation subqueries of every running target before keeping `limit` of them.
+        pks = list(rows.values_list("pk", flat=True)[:limit])
+    rows = rows.filter(pk__in=pks)
     rows = rows.values_list(
         *("pk", "public_id", "programme__name", "metric", "baseline", "goal", "starts_on", "due_on"),
         *("created_at", "latest_value", "latest_on", "first_observed_on"),
@@ -1222,12 +1226,25 @@ def _status_expression(scope: KpiScope) -> Case:
     )
 
 
-def _target_status_counts(scope: KpiScope) -> dict[str, int]:
+def _target_status_counts(scope: KpiScope, *, listed: int) -> tuple[dict[str, int], list[int] | None]:
     """{status: running targets with it on the period's end}: each target's status judged in the database
     (one query), tallied here. A GROUP BY would make SQLite evaluate the CASE, and the observation
-    subqueries inside it, twice per target."""
-    rows = _running_targets(scope).annotate(status=_status_expression(scope)).order_by()
-    return _tally(rows.values_list("status", flat=True).iterator(chunk_size=10_000))
+    subqueries inside it, twice per target.
+
+    For one campus the same query also gives the ids of the first `listed` targets in the dashboard's order
+    (sorting a campus's running targets costs little), sparing the list a second scan of the campus's
+    targets (a third of the KPI's time at 1,000,000 organisations); network-wide, where tens of thousands
+    of targets run, the ids are None and the list keeps its own query, which stops at `listed`."""
+    rows = _running_targets(scope).annotate(status=_status_expression(scope))
+    if scope.campus is None:
+        return _tally(rows.order_by().values_list("status", flat=True).iterator(chunk_size=10_000)), None
+    counts: dict[str, int] = {}
+    first: list[int] = []
+    for pk, status in rows.values_list("pk", "status").iterator(chunk_size=10_000):
+        counts[status] = counts.get(status, 0) + 1
+        if len(first) < listed:
+            first.append(pk)
+    return counts, first
 
 
 def programme_progress_kpi(scope: KpiScope) -> Kpi:
@@ -1239,8 +1256,8 @@ def programme_progress_kpi(scope: KpiScope) -> Kpi:
     are counted in the database (_status_expression), so no target is read one by one."""
     from biocampus.progress.choices import TargetStatus
 
-    counts = _target_status_counts(scope)
-    listed = programme_targets_progress(scope, limit=LISTED_RECORDS) if counts else []
+    counts, first = _target_status_counts(scope, listed=LISTED_RECORDS)
+    listed = programme_targets_progress(scope, limit=LISTED_RECORDS, pks=first) if counts else []
     url = _url("progress:programme_list")
     good = counts.get(TargetStatus.ACHIEVED.value, 0) + counts.get(TargetStatus.ON_TRACK.value, 0)
     return Kpi(

@@ -287,3 +287,27 @@ def test_a_target_written_with_its_observations_is_summarised_once(users, campus
     summary = Target.objects.filter(pk=target.pk).values_list(*OBSERVATION_SUMMARY).get()
     assert summary == (datetime.date(2019, 12, 1), datetime.date(2021, 1, 1), Decimal(99))
     assert summary_updates(updated.captured_queries) == 1
+
+
+@pytest.mark.parametrize("network", [False, True])
+def test_programme_target_list_is_capped_to_the_first_in_programme_and_metric_order(users, campus_a, network):
+    """Past LISTED_RECORDS running targets the dashboard lists the first ones by programme, metric and id,
+    whether the ids come with the status counts (one campus) or from the list's own query (the network)."""
+    organization = OrganizationFactory()
+    programmes = [
+        ProgrammeFactory(campus=campus_a, name=name, organizations=[organization]) for name in ("Screening", "Access")
+    ]
+    rng = random.Random(3)
+    for n in range(LISTED_RECORDS + 12):
+        TargetFactory(campus=campus_a, organization=None, programme=rng.choice(programmes), metric=f"metric {n % 7}",
+                      baseline=0, goal=100, due_on=datetime.date(2021, 12, 31))  # fmt: skip
+    expected = list(
+        Target.objects.filter(campus=campus_a, programme__isnull=False)
+        .order_by("programme__name", "metric", "pk")
+        .values_list("public_id", flat=True)[:LISTED_RECORDS]
+    )
+    kpi = compute_kpis(users.superuser, campus=None if network else campus_a, start=START, end=END).get(
+        "programme_progress"
+    )
+    assert [bucket.key for bucket in kpi.breakdowns["targets"]] == [str(public_id) for public_id in expected]
+    assert sum(bucket.value for bucket in kpi.breakdowns["by_status"]) == LISTED_RECORDS + 12
