@@ -74,6 +74,9 @@ class PreparedValues:
         if compiled is not None:
             return compiled
         with self._lock:
+            compiled = self._compiled.get(connection.vendor)
+            if compiled is not None:  # another thread compiled it while this one waited
+                return compiled
             queryset = self.build(**self.stand_ins)
             query = queryset.query
             compiler = query.get_compiler(connection=connection)
