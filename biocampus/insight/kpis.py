@@ -1190,33 +1190,28 @@ def _status_expression(scope: KpiScope) -> Case:
 
     end = Value(scope.end, output_field=DateField())
     start = Coalesce("starts_on", "first_observed_on", output_field=DateField())
-    rising = Q(goal__gt=F("baseline"))
     decimal = DecimalField(max_digits=40, decimal_places=6)
-    gained = ExpressionWrapper(
-        Case(When(rising, then=F("latest_value") - F("baseline")), default=F("baseline") - F("latest_value")),
-        output_field=decimal,
-    )
-    span = ExpressionWrapper(
-        Case(When(rising, then=F("goal") - F("baseline")), default=F("baseline") - F("goal")), output_field=decimal
-    )
+    zero = Value(0, output_field=decimal)
+    # +1 for a rising goal, -1 for a falling one: each difference is oriented by one multiplication, so that
+    # latest_value (a CASE holding the observation subquery where the summaries are read) is written into
+    # the SQL four times rather than seven.
+    direction = Case(When(goal__gt=F("baseline"), then=Value(1)), default=Value(-1), output_field=IntegerField())
+    gained = ExpressionWrapper((F("latest_value") - F("baseline")) * direction, output_field=decimal)
+    span = ExpressionWrapper((F("goal") - F("baseline")) * direction, output_field=decimal)
+    beyond_goal = ExpressionWrapper((F("latest_value") - F("goal")) * direction, output_field=decimal)
     elapsed, total = _DaysBetween(end, start), _DaysBetween("due_on", start)
     on_the_line = GreaterThanOrEqual(
         ExpressionWrapper(gained * total, output_field=decimal), ExpressionWrapper(elapsed * span, output_field=decimal)
     )
     return Case(
-        When(
-            (rising & Q(latest_value__gte=F("goal"))) | (~rising & Q(latest_value__lte=F("goal"))),
-            then=Value(TargetStatus.ACHIEVED.value),
-        ),
+        When(GreaterThanOrEqual(beyond_goal, zero), then=Value(TargetStatus.ACHIEVED.value)),
         When(due_on__lt=end, then=Value(TargetStatus.OVERDUE.value)),
         When(latest_value__isnull=True, then=Value(TargetStatus.NOT_STARTED.value)),
         When(due_on__lte=end, then=Value(TargetStatus.BEHIND.value)),
         When(
             GreaterThanOrEqual(start, end),
             then=Case(
-                When(
-                    GreaterThanOrEqual(gained, Value(0, output_field=decimal)), then=Value(TargetStatus.ON_TRACK.value)
-                ),
+                When(GreaterThanOrEqual(gained, zero), then=Value(TargetStatus.ON_TRACK.value)),
                 default=Value(TargetStatus.BEHIND.value),
             ),
         ),
