@@ -35,7 +35,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from biocampus.core.prepared import PreparedValues
+from biocampus.core.prepared import PreparedValues, stand_in_int
 
 from .choices import CAMPUS_WIDE_READER_ROLES, EDITOR_ROLES, Role
 
@@ -122,7 +122,7 @@ def _memberships_of(user_id):
 
 
 # Every request of a member reads its memberships: compiled once per process (core.prepared).
-_MEMBERSHIPS = PreparedValues(_memberships_of, user_id=-5_120_447)
+_MEMBERSHIPS = PreparedValues(_memberships_of, user_id=stand_in_int())
 
 
 def access_for(user: User | None) -> Access:

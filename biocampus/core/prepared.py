@@ -15,6 +15,7 @@ exactly once.
 
 from __future__ import annotations
 
+import secrets
 import threading
 import uuid
 from collections.abc import Callable
@@ -129,3 +130,9 @@ _NOTHING = object()
 def stand_in_uuid() -> uuid.UUID:
     """A UUID no row has: a stand-in for a public id."""
     return uuid.uuid4()
+
+
+def stand_in_int() -> int:
+    """An integer no primary key takes (they count up from 1) and no query is likely to hold as a constant:
+    a stand-in for an id. A fresh one each call, so two parameters of one query never share it."""
+    return -secrets.randbelow(10**12) - 10**12

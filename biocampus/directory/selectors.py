@@ -17,7 +17,7 @@ from django_countries import countries
 from biocampus.accounts.permissions import access_for, reads_every, visible
 from biocampus.campuses.choices import ResidencyStatus
 from biocampus.campuses.models import Campus, Residency
-from biocampus.core.prepared import PreparedValues, stand_in_uuid
+from biocampus.core.prepared import PreparedValues, stand_in_int, stand_in_uuid
 
 from .choices import OrganizationKind
 from .models import Field, Organization, OrganizationIdentifier, Person
@@ -302,13 +302,13 @@ _API_FIELD_SLUGS = PreparedValues(
     lambda pk: (
         Organization.fields.through.objects.filter(organization_id=pk).order_by("field__name").values("field__slug")
     ),
-    pk=-7_461_093,
+    pk=stand_in_int(),
 )
 _API_IDENTIFIERS = PreparedValues(
     lambda pk: (
         OrganizationIdentifier.objects.filter(organization_id=pk).order_by("scheme", "value").values("scheme", "value")
     ),
-    pk=-7_461_093,
+    pk=stand_in_int(),
 )
 
 

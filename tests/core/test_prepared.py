@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 
 from biocampus.accounts.permissions import reads_every, visible
 from biocampus.campuses.models import Residency
-from biocampus.core.prepared import PreparedValues, stand_in_uuid
+from biocampus.core.prepared import PreparedValues, stand_in_int, stand_in_uuid
 from biocampus.directory.models import Organization
 from biocampus.progress.models import Target
 from tests.factories import OrganizationFactory, TargetFactory
@@ -62,11 +62,25 @@ def test_decimals_dates_and_a_string_parameter_keep_their_types():
 
 def test_each_run_is_one_query_through_djangos_cursor():
     organization = OrganizationFactory()
-    by_pk = PreparedValues(lambda pk: Organization.objects.filter(pk=pk).values("name"), pk=-987_654)
+    by_pk = PreparedValues(lambda pk: Organization.objects.filter(pk=pk).values("name"), pk=stand_in_int())
     by_pk.rows(pk=organization.pk)  # compiled here
     with CaptureQueriesContext(connection) as queries:
         assert by_pk.rows(pk=organization.pk) == [{"name": organization.name}]
     assert len(queries) == 1
+
+
+def test_two_integer_stand_ins_of_one_query_are_told_apart():
+    parent = OrganizationFactory(name="Parent Pharma")
+    child = OrganizationFactory(name="Child Bio", parent=parent)
+    OrganizationFactory(name="Other Child", parent=parent)
+    by_pk_and_parent = PreparedValues(
+        lambda pk, parent: Organization.objects.filter(pk=pk, parent_id=parent).values("name"),
+        pk=stand_in_int(),
+        parent=stand_in_int(),
+    )
+    assert by_pk_and_parent.rows(pk=child.pk, parent=parent.pk) == [{"name": "Child Bio"}]
+    assert by_pk_and_parent.rows(pk=parent.pk, parent=child.pk) == []
+    assert stand_in_int() < 0
 
 
 def test_a_query_it_cannot_prepare_is_refused():
