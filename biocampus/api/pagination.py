@@ -13,11 +13,13 @@ from __future__ import annotations
 
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Schema
 from pydantic import Field, create_model
+
+from biocampus.core.keyset import rows_after
 
 from .errors import explained
 
@@ -50,18 +52,6 @@ def page_schema(item_schema: type[Schema], name: str) -> type[Schema]:
     )
 
 
-def _after(ordering: tuple[str, ...], values: list) -> Q:
-    """Records after `values` in `ordering`: (a > x) or (a = x and b > y) or ..."""
-    condition = Q()
-    for index, field in enumerate(ordering):
-        name = field.lstrip("-")
-        step = Q(**{f"{name}__{'lt' if field.startswith('-') else 'gt'}": values[index]})
-        for earlier, value in zip(ordering[:index], values[:index], strict=True):
-            step &= Q(**{earlier.lstrip("-"): value})
-        condition |= step
-    return condition
-
-
 def _position(record, ordering: tuple[str, ...]) -> list:
     values = []
     for field in ordering:
@@ -87,7 +77,7 @@ def paginate(request, queryset: QuerySet, page: PageQuery, ordering: tuple[str, 
     """One page of `queryset` in `ordering`, which must end with a unique, non-null field (public_id)."""
     queryset = queryset.order_by(*ordering)
     if page.cursor:
-        queryset = queryset.filter(_after(ordering, _decode(page.cursor, path=request.path, ordering=ordering)))
+        queryset = queryset.filter(rows_after(ordering, _decode(page.cursor, path=request.path, ordering=ordering)))
     records = list(queryset[: page.limit + 1])
     has_more = len(records) > page.limit
     records = records[: page.limit]

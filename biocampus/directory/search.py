@@ -30,7 +30,10 @@ from django.db import DatabaseError, connections
 from django.db import connection as default_connection
 from django.db.models import BooleanField, Case, IntegerField, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Lower
+from django.db.models.lookups import Exact, GreaterThanOrEqual, LessThan
 
+from biocampus.core.keyset import rows_after
 from biocampus.core.text import fold
 
 MAX_TERMS = 8
@@ -82,6 +85,16 @@ SQLITE_SHORT_TERMS_DROP = [f"DROP INDEX IF EXISTS {TAIL_INDEX}", f"DROP TABLE IF
 # More trigrams than this begin with the term (a common pair of Latin letters): LIKE over the rows is cheaper.
 MAX_PREFIX_TRIGRAMS = 1000
 
+# SQLite, the best matches of a query (search_rank 0 and 1: the name is the query or starts with it, or the
+# Chinese name is the query), looked up by name rather than among every match (many_matches_page): a prefix
+# is a range of the lower-cased name.
+BEST_MATCH_INDEXES = {"org_name_lower_idx": "lower(name)", "org_name_zh_idx": "name_zh"}
+SQLITE_BEST_MATCH_CREATE = [
+    f"CREATE INDEX IF NOT EXISTS {index} ON {CONTENT_TABLE}({expression})"
+    for index, expression in BEST_MATCH_INDEXES.items()
+]
+SQLITE_BEST_MATCH_DROP = [f"DROP INDEX IF EXISTS {index}" for index in BEST_MATCH_INDEXES]
+
 # PostgreSQL: pg_trgm and a GIN trigram index. CREATE EXTENSION needs a role allowed to create it (a
 # superuser, or from PostgreSQL 13 the database owner, since pg_trgm is a trusted extension).
 PG_TRGM_INDEX = "org_search_text_trgm_idx"
@@ -116,6 +129,19 @@ def create_short_term_index(schema_editor) -> None:
 def drop_short_term_index(schema_editor) -> None:
     if schema_editor.connection.vendor == "sqlite":
         for statement in SQLITE_SHORT_TERMS_DROP:
+            schema_editor.execute(statement)
+
+
+def create_best_match_index(schema_editor) -> None:
+    """Migration step: the name lookups of many_matches_page on SQLite (nothing elsewhere)."""
+    if schema_editor.connection.vendor == "sqlite":
+        for statement in SQLITE_BEST_MATCH_CREATE:
+            schema_editor.execute(statement)
+
+
+def drop_best_match_index(schema_editor) -> None:
+    if schema_editor.connection.vendor == "sqlite":
+        for statement in SQLITE_BEST_MATCH_DROP:
             schema_editor.execute(statement)
 
 
@@ -281,17 +307,107 @@ def search_organizations(queryset: QuerySet, query: str) -> QuerySet:
     terms = terms_of(query)
     if not terms:
         return queryset
-    queryset = _matching(queryset, terms)
-    folded = " ".join(terms)
-    return queryset.annotate(
-        search_rank=Case(
-            When(name__iexact=folded, then=Value(0)),
-            When(name_zh=query.strip(), then=Value(0)),
-            When(name__istartswith=folded, then=Value(1)),
-            default=Value(2),
-            output_field=IntegerField(),
-        )
-    ).order_by("search_rank", "name", "id")
+    return _ranked(_matching(queryset, terms), query).order_by(*SEARCH_ORDER)
+
+
+SEARCH_ORDER = ("search_rank", "name", "id")
+
+
+def _best_match(queryset: QuerySet, query: str) -> tuple[Q, Q]:
+    """The conditions of search_rank 0 (the name is the query, or the Chinese name is) and of 1 (the name
+    starts with the query)."""
+    folded = " ".join(terms_of(query))
+    chinese = Q(name_zh=query.strip())
+    if connections[queryset.db].vendor != "sqlite":
+        return Q(name__iexact=folded) | chinese, Q(name__istartswith=folded)
+    # What name__iexact and name__istartswith ask, written on lower(name) as many_matches_page reads it.
+    return Q(Exact(Lower("name"), folded)) | chinese, _prefix_range(folded)
+
+
+def _ranked(queryset: QuerySet, query: str) -> QuerySet:
+    exact, prefix = _best_match(queryset, query)
+    rank = Case(When(exact, then=Value(0)), When(prefix, then=Value(1)), default=Value(2), output_field=IntegerField())
+    return queryset.annotate(search_rank=rank)
+
+
+# How many organisations in name order many_matches_page reads at most to fill a page (a few milliseconds):
+# enough when one in a hundred of them matches.
+WALK_BUDGET = 5000
+
+
+def many_matches_page(
+    queryset: QuerySet, query: str, *, after: list | None = None, size: int, budget: int = WALK_BUDGET
+) -> list | None:
+    """The next `size` organisations of `queryset` (filtered, not searched) matching `query`, in the order of
+    search_organizations() (after the cursor values `after`: search_rank, name, id), without reading every
+    match: for a query with many (SQLite; "biosciences" matches 50,000 of a million, and sorting them all
+    takes 70 ms). The best matches (search_rank 0 and 1) are looked up by name (BEST_MATCH_INDEXES); the
+    others are read in name order up to the `budget`-th organisation of `queryset`, keeping those whose text
+    holds every term (LIKE: the same substring test as the trigram index), which stops at the page's last
+    row. None where that cannot fill the page (fewer matches in the budget, and more organisations after
+    it) or on another database: then sorting every match is the cheaper way."""
+    query = query.replace("\x00", " ")
+    terms = terms_of(query)
+    if connections[queryset.db].vendor != "sqlite" or not terms:
+        return None
+    matching = queryset
+    for term in terms:
+        matching = matching.filter(search_text__contains=term)
+    rank = after[0] if after else 0
+    found = []
+    if rank < 2:
+        best = _ranked(matching.filter(_best_match_rows(queryset, query)), query).order_by(*SEARCH_ORDER)
+        found = list((best.filter(rows_after(SEARCH_ORDER, after)) if after else best)[:size])
+        if len(found) == size:
+            return found
+    in_name_order = queryset.order_by("name", "id")
+    rest = matching.order_by("name", "id")
+    if rank == 2:
+        in_name_order = in_name_order.filter(rows_after(("name", "id"), after[1:]))
+        rest = rest.filter(rows_after(("name", "id"), after[1:]))
+    edge = list(in_name_order.values_list("name", "id")[budget - 1 : budget])
+    if edge:  # up to and including the budget-th organisation: a range of the (…, name, id) index
+        (name, pk) = edge[0]
+        rest = rest.filter(Q(name__lte=name) & (Q(name__lt=name) | Q(name=name, id__lte=pk)))
+    exact, prefix = _best_match(queryset, query)
+    rest = rest.exclude(exact | prefix).annotate(search_rank=Value(2, output_field=IntegerField()))
+    found += rest[: size - len(found)]
+    if len(found) < size and edge:
+        return None  # the page is not full and organisations past the budget were not read
+    return found
+
+
+def _best_match_rows(queryset: QuerySet, query: str) -> Q:
+    """SQLite: the organisations of search_rank 0 or 1, looked up through BEST_MATCH_INDEXES (as two lists of
+    ids: SQLite then reads both indexes, where the same test written on the columns reads every row)."""
+    folded = " ".join(terms_of(query))
+    organizations = queryset.model._base_manager.order_by()
+    named = organizations.filter(_prefix_range(folded)).values("id")
+    named_zh = organizations.filter(name_zh=query.strip()).values("id")
+    return Q(pk__in=named) | Q(pk__in=named_zh)
+
+
+def _prefix_range(folded: str) -> Q:
+    """The names that start with `folded` (lower-case), as a range of lower(name): what name__istartswith asks
+    on SQLite, whose LIKE and lower() both fold ASCII letters only."""
+    lowered = Lower("name")
+    starts = Q(GreaterThanOrEqual(lowered, folded))
+    end = _first_string_after_prefix(folded)
+    return starts & Q(LessThan(lowered, end)) if end is not None else starts
+
+
+def _first_string_after_prefix(prefix: str) -> str | None:
+    """The least string greater than every string that starts with `prefix`, in code point order (SQLite's
+    binary order of UTF-8): its last character incremented, past the surrogates, which no text holds; None
+    if every character is the last of Unicode."""
+    while prefix:
+        code = ord(prefix[-1]) + 1
+        if 0xD800 <= code <= 0xDFFF:
+            code = 0xE000
+        if code <= 0x10FFFF:
+            return prefix[:-1] + chr(code)
+        prefix = prefix[:-1]
+    return None
 
 
 SIMILARITY_THRESHOLD = 0.3

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import connection
@@ -21,7 +22,7 @@ from biocampus.core.prepared import PreparedValues, stand_in_int, stand_in_uuid
 
 from .choices import OrganizationKind
 from .models import Field, Organization, OrganizationIdentifier, Person
-from .search import matching_organizations, search_organizations, search_records, similar_names
+from .search import many_matches_page, matching_organizations, search_organizations, search_records, similar_names
 
 
 def field_and_descendants(field: Field) -> frozenset[int]:
@@ -65,6 +66,13 @@ def organizations_for(
         ),
         "fields",
     )
+
+
+def many_matches_reader(user, *, q: str, **filters) -> Callable[[list | None, int], list | None]:
+    """For a directory search with many matches: reads the page after a cursor's values in the order of
+    organizations_for(), without sorting every match (search.many_matches_page; None where it declines)."""
+    unsearched = organizations_for(user, **filters)
+    return lambda after, size: many_matches_page(unsearched, q, after=after, size=size)
 
 
 def _filtered(organizations, *, user, kind=None, country=None, field=None, campus=None, status=None, skip=None):

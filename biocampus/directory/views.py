@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core import signing
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from biocampus.accounts import permissions
+from biocampus.core.keyset import rows_after
 from biocampus.core.views_generic import Column, RecordDetailView, RecordFormView, RecordListView
 
 from . import services
@@ -20,6 +21,7 @@ from .selectors import (
     FACET_SAMPLE,
     directory_facets,
     directory_facets_as_of,
+    many_matches_reader,
     mark_still_existing,
     names_like,
     organization_detail_for,
@@ -66,17 +68,6 @@ def _sort_keys(rows) -> tuple[str, ...]:
     return tuple(key.lstrip("-") for key in ordering)
 
 
-def _after(keys, values, *, forward: bool) -> Q:
-    """Rows strictly after `values` in the order of `keys` (before, if not `forward`). The leading
-    `key >= value` lets the database start its index range at the cursor instead of filtering a scan."""
-    op, op_or_equal = ("gt", "gte") if forward else ("lt", "lte")
-    strictly = Q()
-    for i in reversed(range(len(keys))):
-        here = Q(**{f"{keys[i]}__{op}": values[i]})
-        strictly = here if i == len(keys) - 1 else here | (Q(**{keys[i]: values[i]}) & strictly)
-    return Q(**{f"{keys[0]}__{op_or_equal}": values[0]}) & strictly
-
-
 def _cursor(keys, row, start: int) -> str:
     return signing.dumps({"k": [getattr(row, key) for key in keys], "s": start}, salt=CURSOR_SALT, compress=True)
 
@@ -96,18 +87,27 @@ def _read_cursor(token: str | None, keys) -> tuple[list, int] | None:
 
 
 def keyset_page(
-    rows, *, after: str | None = None, before: str | None = None, size: int = PAGE_SIZE, count: int | None = None
+    rows,
+    *,
+    after: str | None = None,
+    before: str | None = None,
+    size: int = PAGE_SIZE,
+    count: int | None = None,
+    read_forward: Callable[[list | None, int], list | None] | None = None,
 ) -> KeysetPage:
     """The page of `rows` after or before a cursor (the first page without one). `count`, if the caller
-    has it already, is the number of rows counted up to COUNT_CAP + 1."""
+    has it already, is the number of rows counted up to COUNT_CAP + 1. `read_forward(values, n)`, if given,
+    is a faster way to read the first n rows after the cursor's values (None: from the start) in the same
+    order; it may decline by returning None (search.many_matches_page)."""
     keys = _sort_keys(rows)
     cursor = _read_cursor(after, keys)
     forward = True
     start = 1
     page_rows = rows
+    values = None
     if cursor is not None:
         values, cursor_start = cursor
-        page_rows = rows.filter(_after(keys, values, forward=True))
+        page_rows = rows.filter(rows_after(keys, values))
         start = cursor_start
     else:
         cursor = _read_cursor(before, keys)
@@ -115,9 +115,11 @@ def keyset_page(
             values, cursor_start = cursor
             forward = False
             reversed_order = [f"-{key}" for key in keys]
-            page_rows = rows.filter(_after(keys, values, forward=False)).order_by(*reversed_order)
+            page_rows = rows.filter(rows_after(keys, values, forward=False)).order_by(*reversed_order)
             start = max(cursor_start - size, 1)
-    found = list(page_rows[: size + 1])
+    found = read_forward(values, size + 1) if read_forward is not None and forward else None
+    if found is None:
+        found = list(page_rows[: size + 1])
     more = len(found) > size
     found = found[:size]
     if not forward:
@@ -157,9 +159,13 @@ def organization_list(request):
     if form.is_bound and form.is_valid():
         filters = {key: value for key, value in form.cleaned_data.items() if value not in (None, "", [])}
     as_of = filters.pop("as_of", None)
+    read_forward = None
     if as_of is None:
         organizations = organizations_for(request.user, **filters)
         facets = directory_facets(request.user, **filters)
+        if filters.get("q") and facets.total > FACET_SAMPLE:
+            # Many matches: read them in name order rather than sort them all (when the database can).
+            read_forward = many_matches_reader(request.user, **filters)
     else:
         # The history of an organisation holds its own values only: filter by those.
         then = {key: filters[key] for key in ("q", "kind", "country") if key in filters}
@@ -167,7 +173,13 @@ def organization_list(request):
         facets = directory_facets_as_of(request.user, as_of=as_of, **then)
     # Today's directory: the facets have counted the results already (up to the cap); as of a date, count.
     count = facets.total if as_of is None else None
-    page = keyset_page(organizations, after=request.GET.get("after"), before=request.GET.get("before"), count=count)
+    page = keyset_page(
+        organizations,
+        after=request.GET.get("after"),
+        before=request.GET.get("before"),
+        count=count,
+        read_forward=read_forward,
+    )
     if as_of is not None:
         page.object_list = mark_still_existing(page.object_list)
     query = request.GET.copy()
