@@ -289,7 +289,9 @@ def _two_character_rows(connection, term: str) -> RawSQL | None:
     if not trigrams:
         return RawSQL(tail, (term,))
     expression = " OR ".join(_fts_phrase(trigram) for trigram in trigrams)
-    return RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s UNION {tail}", (expression, term))
+    # UNION ALL: the list is only ever read by `id IN (…)`, to which a row found twice makes no difference,
+    # and SQLite then builds one list instead of deduplicating first (“生命” at 1M: 11 → 6 ms a query).
+    return RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s UNION ALL {tail}", (expression, term))
 
 
 def matching_organizations(queryset: QuerySet, query: str) -> QuerySet:
