@@ -274,7 +274,13 @@ def _plan(queryset) -> str:
         return "\n".join(str(row) for row in cursor.fetchall())
 
 
-def test_search_uses_the_index(registry):
+@pytest.fixture
+def many_matches(monkeypatch):
+    """Every query as if it had many matches (past FEW_MATCHES): the index is read by the query itself."""
+    monkeypatch.setattr("biocampus.directory.search.FEW_MATCHES", 0)
+
+
+def test_search_uses_the_index(registry, many_matches):
     plan = _plan(search_organizations(Organization.objects.all(), "teddy lab")[:51])
     if SQLITE:
         assert f"SCAN {FTS_TABLE} VIRTUAL TABLE INDEX" in plan, plan
@@ -282,7 +288,7 @@ def test_search_uses_the_index(registry):
         assert PG_TRGM_INDEX in plan, plan
 
 
-def test_search_with_two_facets_uses_the_index(registry):
+def test_search_with_two_facets_uses_the_index(registry, many_matches):
     queryset = search_organizations(Organization.objects.filter(kind="company", country="CN"), "teddy lab")
     plan = _plan(queryset[:51])
     if SQLITE:
@@ -308,7 +314,7 @@ def test_an_unordered_sample_matches_what_the_search_finds(registry, query, filt
 
 
 @pytest.mark.skipif(not SQLITE, reason="the order SQLite reads a join in")
-def test_an_unordered_sample_reads_the_index_first_and_can_stop_early(registry):
+def test_an_unordered_sample_reads_the_index_first_and_can_stop_early(registry, many_matches):
     """An IN (SELECT rowid …) list is read whole before the first row (80 ms for a common word at a million
     organisations); the sample is driven by the index row by row, so its LIMIT ends the read. (With
     selective facets SQLite may rather walk their index and probe the search index by rowid, which stops
@@ -331,10 +337,30 @@ def test_the_triggers_exist_after_migrations():
         assert "org_search_text_tail_idx" in {row[0] for row in cursor.fetchall()}
 
 
-def test_a_search_is_one_query(registry):
+@pytest.mark.parametrize("few", [True, False])
+def test_a_search_reads_the_index_once(registry, monkeypatch, few):
+    """PostgreSQL: one query. SQLite: the index is read first, then the page; with few matches, their rowids
+    are handed to the page as one list, otherwise the page reads the index itself."""
+    if not few:
+        monkeypatch.setattr("biocampus.directory.search.FEW_MATCHES", 0)
     with CaptureQueriesContext(connection) as captured:
-        found("teddy lab", kind="company", country="CN")
-    assert len(captured) == 1
+        assert found("teddy lab", kind="company", country="CN") == ["Teddy Lab Services"]
+    sqls = [query["sql"] for query in captured.captured_queries]
+    if SQLITE:
+        assert len(sqls) == 2 and "MATCH" in sqls[0], sqls
+        assert ("MATCH" in sqls[1]) != few and ("json_each" in sqls[1]) == few, sqls
+    else:
+        assert len(sqls) == 1
+
+
+@pytest.mark.skipif(not SQLITE, reason="SQLite's FTS5 table")
+def test_the_facets_of_a_query_with_few_matches_match_the_phrase_once(registry, users):
+    from biocampus.directory.selectors import directory_facets
+
+    with CaptureQueriesContext(connection) as captured:
+        facets = directory_facets(users.campus_admin, q="teddy lab", kind=["company"], country=["CN"])
+    assert facets.total == len(found("teddy lab", kind="company", country="CN")) > 0
+    assert sum("MATCH" in query["sql"] for query in captured.captured_queries) == 1
 
 
 # --- did you mean ---------------------------------------------------------------------------------------------
