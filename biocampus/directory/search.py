@@ -122,27 +122,25 @@ def drop_search_index(schema_editor) -> None:
 
 def create_short_term_index(schema_editor) -> None:
     """Migration step: the lookups of two-character terms on SQLite (nothing elsewhere)."""
-    if schema_editor.connection.vendor == "sqlite":
-        for statement in SQLITE_SHORT_TERMS_CREATE:
-            schema_editor.execute(statement)
+    _on_sqlite(schema_editor, SQLITE_SHORT_TERMS_CREATE)
 
 
 def drop_short_term_index(schema_editor) -> None:
-    if schema_editor.connection.vendor == "sqlite":
-        for statement in SQLITE_SHORT_TERMS_DROP:
-            schema_editor.execute(statement)
+    _on_sqlite(schema_editor, SQLITE_SHORT_TERMS_DROP)
 
 
 def create_best_match_index(schema_editor) -> None:
     """Migration step: the name lookups of many_matches_page on SQLite (nothing elsewhere)."""
-    if schema_editor.connection.vendor == "sqlite":
-        for statement in SQLITE_BEST_MATCH_CREATE:
-            schema_editor.execute(statement)
+    _on_sqlite(schema_editor, SQLITE_BEST_MATCH_CREATE)
 
 
 def drop_best_match_index(schema_editor) -> None:
+    _on_sqlite(schema_editor, SQLITE_BEST_MATCH_DROP)
+
+
+def _on_sqlite(schema_editor, statements: list[str]) -> None:
     if schema_editor.connection.vendor == "sqlite":
-        for statement in SQLITE_BEST_MATCH_DROP:
+        for statement in statements:
             schema_editor.execute(statement)
 
 
