@@ -158,3 +158,33 @@ def test_queries_at_the_edges_of_unicode_find_what_the_sorted_search_finds(query
     assert len(expected) == 1
     got, _declined = all_pages(Organization.objects.all(), query, size=5, budget=100)
     assert got == expected
+
+
+@pytest.mark.skipif(not SQLITE, reason="many_matches_page reads in name order on SQLite only")
+@pytest.mark.parametrize("filter_by", ["field", "campus", "status"])
+def test_the_reader_agrees_with_the_selector_under_the_join_filters(users, campus_a, filter_by):
+    """Fields, campuses and residency statuses filter through joins and subqueries (a field filter makes
+    the rows DISTINCT): the name-order read must still give the selector's pages, for a campus admin."""
+    from biocampus.directory.selectors import many_matches_reader, organizations_for
+    from tests.factories import FieldFactory, ResidencyFactory
+
+    make_registry(200)
+    field = FieldFactory()
+    chosen = list(Organization.objects.filter(name__icontains="bio").order_by("pk")[::3])
+    for organization in chosen:
+        organization.fields.add(field)
+        ResidencyFactory(organization=organization, campus=campus_a)
+    filters = {"field": [field], "campus": [campus_a], "status": ["resident"]}
+    selection = {filter_by: filters[filter_by]}
+    expected = [o.pk for o in organizations_for(users.campus_admin, q="bio", **selection)]
+    assert len(expected) > 10
+    read = many_matches_reader(users.campus_admin, q="bio", **selection)
+    got, after = [], None
+    while True:
+        page = read(after, 4)
+        assert page is not None
+        got += [o.pk for o in page]
+        if len(page) < 4:
+            break
+        after = [page[-1].search_rank, page[-1].name, page[-1].pk]
+    assert got == expected
