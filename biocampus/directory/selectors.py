@@ -22,7 +22,13 @@ from biocampus.core.prepared import PreparedValues, stand_in_int, stand_in_uuid
 
 from .choices import OrganizationKind
 from .models import Field, Organization, OrganizationIdentifier, Person
-from .search import many_matches_page, matching_organizations, search_organizations, search_records, similar_names
+from .search import (
+    many_matches_page,
+    matching_organizations_and_sample,
+    search_organizations,
+    search_records,
+    similar_names,
+)
 
 
 def field_and_descendants(field: Field) -> frozenset[int]:
@@ -120,11 +126,17 @@ def id_list(ids: list[int]) -> RawSQL:
     return RawSQL("SELECT value FROM json_each(%s)", (json.dumps(ids),))  # noqa: S611 - no user text
 
 
+def _first_pks(organizations, *, user, skip, filters) -> list[int]:
+    rows = _filtered(organizations, user=user, skip=skip, **filters).order_by().values_list("pk", flat=True)
+    return list(rows[: FACET_SAMPLE + 1])
+
+
 def directory_facets(user, *, q: str = "", **filters) -> dict[str, list[FacetValue]]:
     """For each facet, how many results each value would give with the other filters applied."""
     base = visible(Organization.objects.all(), user)
+    sample_base = None
     if q:
-        base = matching_organizations(base, q)
+        base, sample_base = matching_organizations_and_sample(base, q)
     scopes: dict = {}
 
     def scoped(skip):
@@ -134,11 +146,9 @@ def directory_facets(user, *, q: str = "", **filters) -> dict[str, list[FacetVal
         if skip not in scopes:
             # Read once per scope (the search runs once, not once per facet), handed to each facet's
             # query as one parameter (1,001 parameters would cost more in Python than in SQL).
-            pks = list(
-                _filtered(base, user=user, skip=skip, **filters)
-                .order_by()
-                .values_list("pk", flat=True)[: FACET_SAMPLE + 1]
-            )
+            pks = _first_pks(sample_base, user=user, skip=skip, filters=filters) if sample_base is not None else []
+            if len(pks) <= FACET_SAMPLE:  # the quicker read found too few to be a sample: read them all
+                pks = _first_pks(base, user=user, skip=skip, filters=filters)
             scopes[skip] = id_list(pks), len(pks) <= FACET_SAMPLE, len(pks)
         return scopes[skip][:2]
 

@@ -386,3 +386,28 @@ def test_the_directory_page_offers_close_names_when_nothing_matched(registry, us
         assert 'Did you mean: <a href="?q=Nordic%20Breath">Nordic Breath</a>' in body
     else:
         assert "Did you mean" not in body
+
+
+@pytest.mark.skipif(not SQLITE, reason="SQLite's trigram vocabulary and tail index")
+@pytest.mark.parametrize("sample", [2, 100])
+def test_facets_of_a_two_character_word_sample_through_the_index_and_count_all_below_the_cap(
+    two_character_registry, users, monkeypatch, sample
+):
+    """Past the cap the facets may read their sample through a join to the index that stops early (it
+    misses the texts that only end with the word, which a sample may); below it, every match is counted,
+    those texts included."""
+    from biocampus.directory.selectors import directory_facets
+
+    for i in range(4):
+        create(f"Life {i}", name_zh=f"生命科技{i}", country="CN")
+    holding = _brute_force("生命")
+    monkeypatch.setattr("biocampus.directory.selectors.FACET_SAMPLE", sample)
+    with CaptureQueriesContext(connection) as captured:
+        facets = directory_facets(users.campus_admin, q="生命")
+    reads = [q["sql"] for q in captured.captured_queries if '"directory_organization"."id" AS "pk"' in q["sql"]]
+    if sample < len(holding):
+        assert facets.total == sample + 1  # "more than the cap"
+        assert all(f"{FTS_TABLE}.rowid" in sql and "UNION" not in sql for sql in reads), reads
+    else:
+        assert facets.total == len(holding)  # "生命" itself only ends with the word: counted too
+        assert any("UNION ALL" in sql for sql in reads), reads
