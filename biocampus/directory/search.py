@@ -254,7 +254,7 @@ def _matching_and_sample(
         few = _few_matches(connection, expression) if expression else None
         if few is not None:
             # Few matches: the index was read once, here, and its rowids travel as one parameter, so that
-            # the facets' three scopes do not each match the phrase again ("lumilia" at 1M: 3 ms a time).
+            # the facets' three scopes do not each match the phrase again ("probio health" at 1M: 4 ms a time).
             queryset = queryset.filter(id__in=RawSQL("SELECT value FROM json_each(%s)", (json.dumps(few),)))
         elif expression and index_first:
             # Joined to the index, which SQLite then reads first, row by row: a LIMIT without an ORDER BY
