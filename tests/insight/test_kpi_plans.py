@@ -34,8 +34,13 @@ def test_the_latest_figures_are_read_from_the_milestone_list_index(users, campus
 def test_the_market_reach_walk_reads_its_index_from_the_largest_value(users, campus_a, scope):
     user, campus = (users.superuser, None) if scope == "network" else (users.campus_admin, campus_a)
     reach = kpis.reach_rows(_scope(user, campus).records(Milestone), _scope(user, campus))
+    plan = _plan(reach.order_by("-value", "id")[:500])
     index = "milestone_kind_value" if campus is None else "milestone_campus_kind_value"
-    _assert_read_in_index_order(_plan(reach.order_by("-value", "id")[:500]), index)
+    if not SQLITE and campus is not None and index not in plan:
+        # PostgreSQL chooses between the campus's index and the network's one (with the campus as a filter) by
+        # statistics that near-empty test tables lack (both read in value order); either way, no sort.
+        index = "milestone_kind_value"
+    _assert_read_in_index_order(plan, index)
 
 
 @pytest.mark.skipif(not SQLITE, reason="PostgreSQL picks among the rollup indexes by statistics an empty table lacks")
