@@ -8,3 +8,14 @@ class InsightConfig(AppConfig):
 
     name = "biocampus.insight"
     verbose_name = _("Insight")
+
+    def ready(self):
+        from django.db.models.signals import post_delete
+
+        from biocampus.campuses.models import Campus
+
+        from . import network_rollups
+
+        # A campus deleted takes its KPI buckets with it (a cascade, not a service): the network's sums of
+        # them are wrong until `rebuild_rollups` rebuilds them.
+        post_delete.connect(network_rollups.campus_deleted, sender=Campus, dispatch_uid="insight_campus_deleted")

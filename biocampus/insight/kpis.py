@@ -41,6 +41,7 @@ from django.utils.translation import gettext_lazy
 from biocampus.accounts.permissions import visible
 from biocampus.campuses.choices import ACTIVE_STATUSES, SIGNED_STATUSES
 from biocampus.core.urls import record_url
+from biocampus.insight import network_rollups
 
 
 @dataclass
@@ -423,11 +424,19 @@ class KpiScope:
         return _rollup_campus_ids(self)
 
     @cached_property
+    def reads_network(self) -> bool:
+        """The rollups are read for every campus there is, and the network's own sums of them answer
+        (insight.network_rollups): a few thousand rows instead of every campus's."""
+        return self.rollup_campus_ids is not None and self.every_campus and network_rollups.is_current()
+
+    @cached_property
     def _summed_rollups(self) -> dict[str, dict[tuple[datetime.date, str], int]]:
         """The summable metrics' buckets of the period over the scope's campuses, summed over campuses:
         {metric: {(month, key): value}}, in one query."""
         from biocampus.insight.models import KpiRollup
 
+        if self.reads_network:
+            return network_rollups.summed(SUMMED_ROLLUPS, self.start, self.end)
         rows = _rollup_rows(KpiRollup.objects.filter(metric__in=SUMMED_ROLLUPS), self)
         summed: dict[str, dict[tuple[datetime.date, str], int]] = {metric: {} for metric in SUMMED_ROLLUPS}
         for metric, month, key, value in (
@@ -450,6 +459,8 @@ class KpiScope:
         summed over months and campuses: {metric: {key: value}}, in one query."""
         from biocampus.insight.models import KpiRollup
 
+        if self.reads_network:
+            return network_rollups.running_totals(RUNNING_ROLLUPS, self.end)
         rows = _of_rollup_campuses(KpiRollup.objects.filter(metric__in=RUNNING_ROLLUPS, month__lte=self.end), self)
         totals: dict[str, dict[str, int]] = {metric: {} for metric in RUNNING_ROLLUPS}
         for metric, key, value in (
@@ -944,6 +955,8 @@ def international_strategic_partners(scope: KpiScope) -> Kpi:
         by_country = parties.annotate(n=Count("organization_id", distinct=True)).values_list(
             "organization__country", "n"
         )
+    elif scope.reads_network:
+        by_country = network_rollups.partners_by_country(scope.start, scope.end).items()
     else:
         from biocampus.insight.models import KpiRollup
 

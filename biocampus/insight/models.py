@@ -124,3 +124,58 @@ class KpiRollupCoverage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campus_id} rebuilt {self.rebuilt_at:%Y-%m-%d %H:%M} (version {self.version})"
+
+
+class NetworkKpiRollup(models.Model):
+    """One bucket of a KPI over the whole network: what a superuser's network-wide dashboard reads instead of
+    summing the buckets of every campus (200 campuses: 250,000 rows of one metric → 1,300). Kept by
+    insight.network_rollups from the campus buckets (KpiRollup) as they change, in the same transaction.
+
+    For the summed and running metrics a row is the sum of the campuses' buckets of its (metric, month, key).
+    International strategic partners are counted distinct over the network, so they do not add up; they are
+    kept as two metrics of their own (see network_rollups): one row per partner and month it partners any
+    campus, with the previous such month in `value`, and those rows counted per (month, previous month,
+    country), which a period's distinct count sums.
+    """
+
+    metric = models.CharField(_("metric"), max_length=48)
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    key = models.CharField(_("key"), max_length=64)
+    value = models.BigIntegerField(_("value"), default=0)
+
+    class Meta:
+        verbose_name = _("network KPI rollup")
+        verbose_name_plural = _("network KPI rollups")
+        constraints = [
+            # Serves the dashboard's read (WHERE metric IN (...) AND month BETWEEN ...) and the refresh of a
+            # metric's months (DELETE ... WHERE metric = ... AND month IN (...)).
+            models.UniqueConstraint(fields=["metric", "month", "key"], name="network_rollup_bucket_unique")
+        ]
+        indexes = [
+            # Serves network_rollups' read of one partner's months: WHERE metric = 'partner_months' AND key IN (...).
+            models.Index(fields=["metric", "key"], name="network_rollup_key_idx"),
+            # Serves the recount of one (month, previous month) of the partners: WHERE metric = 'partner_months'
+            # AND month = ... AND value = ... (the rows of a month are thousands; those of a pair, tens).
+            models.Index(fields=["metric", "month", "value"], name="network_rollup_previous_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"network {self.metric} {self.month:%Y-%m} {self.key}={self.value}"
+
+
+class NetworkKpiRollupCoverage(models.Model):
+    """At most one row: the network rollups are complete (rebuilt from the campus buckets by
+    `rebuild_rollups`, or empty since the database was made) and kept current since. Without it (after a
+    campus was deleted, or an upgrade that changed them) the network-wide dashboard sums the campus buckets
+    as before, until `biocampus rebuild_rollups` rebuilds them."""
+
+    rebuilt_at = models.DateTimeField(_("rebuilt at"), auto_now=True)
+    version = models.PositiveSmallIntegerField(_("version"), default=0)
+    reporting_currency = models.CharField(_("reporting currency"), max_length=3, blank=True)
+
+    class Meta:
+        verbose_name = _("network KPI rollup coverage")
+        verbose_name_plural = _("network KPI rollup coverage")
+
+    def __str__(self) -> str:
+        return f"network rebuilt {self.rebuilt_at:%Y-%m-%d %H:%M} (version {self.version})"

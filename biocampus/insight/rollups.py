@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.db.models import Q
 
-from . import kpis
+from . import kpis, network_rollups
 
 ALL_METRICS = kpis.ROLLUP_METRICS
 # What a change of an organisation (its country or fields) moves: the breakdowns by country and field, home
@@ -49,14 +49,16 @@ def refresh(*, campus, months: Iterable[datetime.date | None] | None = None, met
     """Recompute `campus`'s buckets of `metrics` (all by default) for `months` (first days; None: every
     month), from the records, in the caller's transaction. A campus without coverage is skipped."""
     campus_id = getattr(campus, "pk", campus)
-    _lock(campus_id)
+    network = _lock(campus_id)
     if campus_id not in _covered([campus_id]):
         return
-    _recompute(campus_id, months, metrics)
+    _recompute(campus_id, months, metrics, network=network)
 
 
-def _lock(campus_id: int) -> None:
-    """Serialise the refreshes of one campus until the caller's transaction ends. Without it, two writes
+def _lock(campus_id: int) -> bool:
+    """Serialise the refreshes until the caller's transaction ends: of the network rollups first (one writer
+    of them at a time; see network_rollups.lock, which also says whether they are kept: returned), then of
+    the campus. Without the campus's lock, two writes
     to one campus at once on PostgreSQL would each delete the old buckets and insert their own (the
     second insert failing on the unique constraint, or its count missing the other's row); with it, the
     second waits, then recomputes from what the first committed. FOR NO KEY UPDATE does not block the
@@ -64,10 +66,12 @@ def _lock(campus_id: int) -> None:
     SQLite, writers are serialised anyway and this is a plain SELECT."""
     from biocampus.campuses.models import Campus
 
+    network = network_rollups.lock()
     list(Campus.objects.select_for_update(no_key=True).filter(pk=campus_id).values_list("pk", flat=True))
+    return network
 
 
-def _recompute(campus_id: int, months, metrics) -> None:
+def _recompute(campus_id: int, months, metrics, *, network: bool) -> None:
     from biocampus.campuses.models import Campus
 
     from .models import KpiRollup
@@ -86,11 +90,14 @@ def _recompute(campus_id: int, months, metrics) -> None:
         buckets = [row for row in kpis.rollup_buckets(metric, scope) if months is None or row[0] in months]
         stale = KpiRollup.objects.filter(campus_id=campus_id, metric=metric)
         stale = stale.filter(month__in=months) if months is not None else stale
+        before = {(month, key): value for month, key, value in stale.values_list("month", "key", "value")}
         stale.delete()
         KpiRollup.objects.bulk_create(
             KpiRollup(campus_id=campus_id, metric=metric, month=month, key=key, value=value)
             for month, key, value in buckets
         )
+        if network:  # after the campus's buckets are replaced: the network's are recomputed from them
+            network_rollups.follow(metric, before, {(month, key): value for month, key, value in buckets})
 
 
 @transaction.atomic
@@ -102,8 +109,8 @@ def rebuild(campus) -> None:
     from .models import KpiRollupCoverage
 
     campus_id = getattr(campus, "pk", campus)
-    _lock(campus_id)
-    _recompute(campus_id, None, None)
+    network = _lock(campus_id)
+    _recompute(campus_id, None, None, network=network)
     # The targets' first and last observations, which programme progress reads where the rollups are read:
     # after bulk writes (the generator, fixtures) they are as stale as the buckets.
     Target.objects.filter(campus_id=campus_id).refresh_observation_summary()
@@ -111,6 +118,13 @@ def rebuild(campus) -> None:
     KpiRollupCoverage.objects.update_or_create(
         campus_id=campus_id, defaults={"version": version, "reporting_currency": currency}
     )
+
+
+@transaction.atomic
+def rebuild_network(progress=None) -> None:
+    """Recompute the network's buckets (network_rollups) from every campus's and mark them complete: after
+    `rebuild` of campuses filled in bulk, or an upgrade that changed them. `progress(n)`: n buckets read."""
+    network_rollups.rebuild(summed_metrics=(*kpis.SUMMED_ROLLUPS, *kpis.RUNNING_ROLLUPS), progress=progress)
 
 
 def stale_campus_ids() -> list[int]:

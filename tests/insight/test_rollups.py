@@ -32,12 +32,13 @@ from biocampus.directory.models import Field, Organization
 from biocampus.events import services as event_services
 from biocampus.events.choices import LeadStatus
 from biocampus.events.models import Event, Lead
+from biocampus.insight import network_rollups, rollups
 from biocampus.insight.kpis import ROLLUP_METRICS, ROLLUP_VERSION, compute_kpis
-from biocampus.insight.models import KpiRollup, KpiRollupCoverage
+from biocampus.insight.models import KpiRollup, KpiRollupCoverage, NetworkKpiRollup, NetworkKpiRollupCoverage
 from biocampus.progress import services as progress_services
 from biocampus.progress.choices import MilestoneKind
 from biocampus.progress.models import FundingRound, Milestone
-from tests.factories import OrganizationFactory, ResidencyFactory
+from tests.factories import CampusFactory, OrganizationFactory, ResidencyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -54,10 +55,32 @@ def _day(rng: random.Random) -> datetime.date:
     return datetime.date(2019, 1, 1) + datetime.timedelta(days=rng.randrange(3 * 365))
 
 
-def reads_rollups(user, **kwargs) -> bool:
+def _rollup_tables_read(user, **kwargs) -> set[str]:
     with CaptureQueriesContext(connection) as queries:
         compute_kpis(user, names=ROLLUP_METRICS, **kwargs)
-    return any('insight_kpirollup"' in query["sql"] for query in queries.captured_queries)
+    tables = ("insight_kpirollup", "insight_networkkpirollup")
+    return {table for table in tables if any(f'"{table}"' in query["sql"] for query in queries.captured_queries)}
+
+
+def reads_rollups(user, **kwargs) -> bool:
+    """The campuses' buckets or the network's sums of them answer (not the records)."""
+    return bool(_rollup_tables_read(user, **kwargs))
+
+
+def reads_network_rollups(user, **kwargs) -> bool:
+    """The network's sums answer, and no campus's buckets are read."""
+    return _rollup_tables_read(user, **kwargs) == {"insight_networkkpirollup"}
+
+
+def network_snapshot() -> set[tuple]:
+    return set(NetworkKpiRollup.objects.values_list("metric", "month", "key", "value"))
+
+
+def assert_network_rollups_as_rebuilt():
+    """The network's sums kept write by write are those a rebuild from the campus buckets makes."""
+    kept = network_snapshot()
+    rollups.rebuild_network()
+    assert network_snapshot() == kept
 
 
 def assert_rollups_match(user, campus, start, end):
@@ -326,13 +349,17 @@ class RandomWrites:
 def test_random_service_writes_keep_rollups_equal_to_the_live_kpis(rolled_up, users, campus_a, campus_b, seed):
     assert_all_match(users, campus_a, campus_b)
     assert reads_rollups(users.campus_admin, campus=campus_a, start=PERIODS[0][0], end=PERIODS[0][1])
+    assert reads_network_rollups(users.superuser, campus=None, start=PERIODS[0][0], end=PERIODS[0][1])
     writes = RandomWrites(random.Random(seed), users.superuser, [campus_a, campus_b])
     done = []
     for _ in range(30):
         done.append(writes.step())
         assert_rollups_match(users.campus_admin, campus_a, *PERIODS[0])
-        assert_rollups_match(users.superuser, None, *PERIODS[1])
+        for start, end in PERIODS:
+            assert_rollups_match(users.superuser, None, start, end)
     assert_all_match(users, campus_a, campus_b)
+    assert reads_network_rollups(users.superuser, campus=None, start=PERIODS[0][0], end=PERIODS[0][1])
+    assert_network_rollups_as_rebuilt()
     assert len([name for name in done if "refused" not in name]) > 15, done
 
 
@@ -604,3 +631,65 @@ def test_concurrent_writes_to_one_campus_month_keep_the_rollups_right(campus_a, 
     assert compute_kpis(users.campus_admin, **april).values()["agreements"] == 20
     assert compute_kpis(users.campus_admin, **april).values()["international_strategic_partners"] == 4
     assert_rollups_match(users.campus_admin, campus_a, april["start"], april["end"])
+
+
+# --- the network's sums (insight.network_rollups) -------------------------------------------------------------
+
+
+def test_partner_counts_recounted_a_month_at_a_time_match_too(rolled_up, users, campus_a, campus_b, monkeypatch):
+    """Changes of many (month, previous month) pairs of partners are recounted a whole month at a time."""
+    monkeypatch.setattr(network_rollups, "FEW_PAIRS", 0)
+    writes = RandomWrites(random.Random(4), users.superuser, [campus_a, campus_b])
+    for _ in range(20):
+        writes.step()
+        assert_rollups_match(users.superuser, None, *PERIODS[0])
+    assert reads_network_rollups(users.superuser, campus=None, start=PERIODS[0][0], end=PERIODS[0][1])
+    assert_network_rollups_as_rebuilt()
+
+
+def test_a_large_change_sets_the_network_sums_aside_until_rebuilt(rolled_up, users, campus_a, campus_b, monkeypatch):
+    network = {"campus": None, "start": PERIODS[0][0], "end": PERIODS[0][1]}
+    monkeypatch.setattr(network_rollups, "LARGE_CHANGE", 0)  # every change is "large"
+    RandomWrites(random.Random(5), users.superuser, [campus_a, campus_b]).agreement_create()
+    assert not network_rollups.is_current()
+    assert reads_rollups(users.superuser, **network) and not reads_network_rollups(users.superuser, **network)
+    assert_all_match(users, campus_a, campus_b)  # the campus buckets answer meanwhile
+    output = io.StringIO()
+    call_command("rebuild_rollups", "--stale", stdout=output, stderr=io.StringIO())
+    assert "Rebuilt the network's KPI rollups." in output.getvalue()
+    assert reads_network_rollups(users.superuser, **network)
+    assert_all_match(users, campus_a, campus_b)
+
+
+def test_a_deleted_campus_sets_the_network_sums_aside(rolled_up, users, campus_a, campus_b):
+    """A campus with only residents can be deleted (its residencies and buckets go with it, by cascade):
+    the network's sums of its buckets are set aside until rebuilt."""
+    network = {"campus": None, "start": PERIODS[0][0], "end": PERIODS[0][1]}
+    campus_c = CampusFactory(slug="campus-c")
+    ResidencyFactory.create_batch(3, campus=campus_c)
+    rebuild("--campus", campus_c.slug)
+    with_c = compute_kpis(users.superuser, **network).values()["residents_signed"]
+    assert reads_network_rollups(users.superuser, **network)
+    campus_c.delete()
+    assert not network_rollups.is_current()
+    without_c = compute_kpis(users.superuser, **network)
+    assert without_c.values()["residents_signed"] == with_c - 3
+    assert without_c.kpis == compute_kpis(users.superuser, **network, rollups=False).kpis
+    rebuild("--stale")
+    assert reads_network_rollups(users.superuser, **network)
+    assert compute_kpis(users.superuser, **network).values() == without_c.values()
+
+
+def test_a_database_with_rollups_from_before_the_network_sums_reads_the_campuses_until_rebuilt(
+    rolled_up, users, campus_a, campus_b
+):
+    """As after the upgrade that added them: campus buckets exist, the network's coverage does not."""
+    network = {"campus": None, "start": PERIODS[0][0], "end": PERIODS[0][1]}
+    NetworkKpiRollup.objects.all().delete()
+    NetworkKpiRollupCoverage.objects.all().delete()
+    RandomWrites(random.Random(6), users.superuser, [campus_a, campus_b]).agreement_create()  # a write meanwhile
+    assert not network_rollups.is_current() and not NetworkKpiRollup.objects.exists()
+    assert_all_match(users, campus_a, campus_b)
+    rebuild("--stale")
+    assert reads_network_rollups(users.superuser, **network)
+    assert_all_match(users, campus_a, campus_b)

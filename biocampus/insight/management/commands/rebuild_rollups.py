@@ -2,14 +2,17 @@
 
 Run it after bulk writes that bypass the services (restoring a dump without the rollup tables, SQL by
 hand), and with --stale after an upgrade that adds a rollup (the release notes say so; `--stale` is cheap
-when nothing is stale): until a campus is rebuilt, its KPIs are computed live (slower, but right).
+when nothing is stale): until a campus is rebuilt, its KPIs are computed live (slower, but right). Either
+way it ends by rebuilding the network's sums of the campuses' rollups when they were set aside
+(insight.network_rollups); until then the network-wide dashboard sums the campuses' rollups itself.
 """
 
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from biocampus.campuses.models import Campus
-from biocampus.insight import rollups
+from biocampus.insight import network_rollups, rollups
+from biocampus.insight.models import KpiRollup
 
 
 class Command(BaseCommand):
@@ -38,3 +41,10 @@ class Command(BaseCommand):
                 rollups.rebuild(campus_id)  # one transaction per campus: readers see it whole or not at all
                 bar.update(1)
         self.stdout.write(f"Rebuilt the KPI rollups of {len(ids)} campus(es).")
+        # The network's sums are kept from the campuses' changes; after large ones (a campus filled in bulk,
+        # an upgrade) they were set aside, and are rebuilt here from every campus's buckets.
+        if not network_rollups.is_current():
+            total = KpiRollup.objects.count()
+            with tqdm(total=total, desc="network", unit="bucket", file=self.stderr, mininterval=0.2) as bar:
+                rollups.rebuild_network(progress=bar.update)
+            self.stdout.write("Rebuilt the network's KPI rollups.")
