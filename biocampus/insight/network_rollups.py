@@ -10,12 +10,14 @@ network keeps them as two metrics:
 
 - PARTNER_MONTHS: one row per partner ("<organisation pk>:<country>", the campus buckets' key) and month it is
   a strategic partner of any campus, with `value` the previous such month (yyyymm; 0 for its first).
-- PARTNERS_BY_PREVIOUS: those rows counted per month, previous month and country (key "<yyyymm>:<country>").
+- PARTNERS_FIRST: those rows that are a partner's first month, counted per month and country (key: country);
+- PARTNERS_BY_PREVIOUS: the others counted per month, previous month and country (key "<yyyymm>:<country>").
 
-A partner has a month in a period [start, end] exactly when one of its months in the period has its previous
-month before `start` (the first of its months in the period): so the distinct partners of a period are the
-sum of PARTNERS_BY_PREVIOUS over the period's months whose previous month is before `start`, a few thousand
-rows for any period, instead of a distinct count over millions.
+A partner has a month in a period [start, end] exactly when one of its months in the period is its first or
+has its previous month before `start` (the first of its months in the period): so the distinct partners of a
+period are the sum of PARTNERS_FIRST over the period's months and of PARTNERS_BY_PREVIOUS over those whose
+previous month is before `start` (none when the period starts with the network's first partner month or
+before): a few thousand rows for any period, instead of a distinct count over millions.
 
 The network rollups are read only while NetworkKpiRollupCoverage says they are complete. Changes too large to
 follow bucket by bucket (a campus rebuilt after bulk writes) and a campus's deletion mark them incomplete
@@ -28,13 +30,14 @@ import datetime
 from collections import Counter
 from collections.abc import Callable, Iterable
 
-from django.db.models import Count, Sum, Value
+from django.db.models import Count, F, Sum, Value
 from django.db.models.functions import StrIndex, Substr
 
 NETWORK_VERSION = 1
 SINGLETON = 1
 PARTNERS = "international_strategic_partners"
 PARTNER_MONTHS = "partner_months"
+PARTNERS_FIRST = "partners_first"
 PARTNERS_BY_PREVIOUS = "partners_by_previous"
 # A campus change of more buckets than this (a rebuild after bulk writes) marks the network incomplete rather
 # than following it bucket by bucket: rebuilding the network once is cheaper than 200 such follow-ups.
@@ -204,16 +207,31 @@ def _previous_key(previous: int, country: str) -> str:
     return f"{previous:06d}:{country}"
 
 
-def _recount(month: datetime.date, previous: int | None = None) -> None:
-    """Recompute PARTNERS_BY_PREVIOUS of one month (of one previous month of it, or all), every country, from
-    PARTNER_MONTHS."""
+def _counted(month: datetime.date, previous: int, country: str, n: int):
+    """The row that counts `n` partner months of `month` with this previous month (0: their first) and country."""
     from .models import NetworkKpiRollup
 
-    counted = NetworkKpiRollup.objects.filter(metric=PARTNERS_BY_PREVIOUS, month=month)
+    if previous == 0:
+        return NetworkKpiRollup(metric=PARTNERS_FIRST, month=month, key=country, value=n)
+    return NetworkKpiRollup(metric=PARTNERS_BY_PREVIOUS, month=month, key=_previous_key(previous, country), value=n)
+
+
+def _recount(month: datetime.date, previous: int | None = None) -> None:
+    """Recompute the counts of one month's partner months (of those with one previous month, 0 for their
+    first, or all), every country, from PARTNER_MONTHS."""
+    from .models import NetworkKpiRollup
+
     partner_months = NetworkKpiRollup.objects.filter(metric=PARTNER_MONTHS, month=month)
-    if previous is not None:
-        counted = counted.filter(key__startswith=_previous_key(previous, ""))
+    if previous is None:
+        counted = NetworkKpiRollup.objects.filter(metric__in=(PARTNERS_FIRST, PARTNERS_BY_PREVIOUS), month=month)
+    else:
         partner_months = partner_months.filter(value=previous)
+        if previous == 0:
+            counted = NetworkKpiRollup.objects.filter(metric=PARTNERS_FIRST, month=month)
+        else:
+            counted = NetworkKpiRollup.objects.filter(
+                metric=PARTNERS_BY_PREVIOUS, month=month, key__startswith=_previous_key(previous, "")
+            )
     counted.delete()
     counts = (
         partner_months.order_by()
@@ -221,10 +239,7 @@ def _recount(month: datetime.date, previous: int | None = None) -> None:
         .annotate(n=Count("pk"))
         .values_list("value", "country", "n")
     )
-    NetworkKpiRollup.objects.bulk_create(
-        NetworkKpiRollup(metric=PARTNERS_BY_PREVIOUS, month=month, key=_previous_key(value, country), value=n)
-        for value, country, n in counts
-    )
+    NetworkKpiRollup.objects.bulk_create(_counted(month, value, country, n) for value, country, n in counts)
 
 
 def rebuild(*, summed_metrics: Iterable[str], progress: Callable[[int], None] | None = None) -> None:
@@ -252,7 +267,7 @@ def rebuild(*, summed_metrics: Iterable[str], progress: Callable[[int], None] | 
         if len(batch) >= _BATCH:
             NetworkKpiRollup.objects.bulk_create(batch)
             batch = []
-    counts: Counter[tuple[datetime.date, str]] = Counter()
+    counts: Counter[tuple[datetime.date, int, str]] = Counter()
     partner_months = (
         KpiRollup.objects.filter(metric=PARTNERS)
         .order_by("key", "month")
@@ -265,17 +280,14 @@ def rebuild(*, summed_metrics: Iterable[str], progress: Callable[[int], None] | 
         if key != last_key:
             last_key, previous = key, 0
         batch.append(NetworkKpiRollup(metric=PARTNER_MONTHS, month=month, key=key, value=previous))
-        counts[(month, _previous_key(previous, _country(key)))] += 1
+        counts[(month, previous, _country(key))] += 1
         previous = _yyyymm(month)
         if progress:
             progress(n)
         if len(batch) >= _BATCH:
             NetworkKpiRollup.objects.bulk_create(batch)
             batch = []
-    batch.extend(
-        NetworkKpiRollup(metric=PARTNERS_BY_PREVIOUS, month=month, key=key, value=n)
-        for (month, key), n in counts.items()
-    )
+    batch.extend(_counted(month, previous, country, n) for (month, previous, country), n in counts.items())
     NetworkKpiRollup.objects.bulk_create(batch, batch_size=_BATCH)
     version, currency = _current_stamp()
     _coverage().update(version=version, reporting_currency=currency)
@@ -315,16 +327,18 @@ def running_totals(metrics: Iterable[str], end: datetime.date) -> dict[str, dict
 
 def partners_by_country(start: datetime.date, end: datetime.date) -> dict[str, int]:
     """The distinct international strategic partners of the network in the months of [start, end], by
-    country: the partner months of the period whose previous month is before the period."""
+    country: the partner months of the period that are a partner's first, or whose previous month is before
+    the period."""
     from .models import NetworkKpiRollup
 
-    rows = (
-        NetworkKpiRollup.objects.filter(
-            metric=PARTNERS_BY_PREVIOUS, month__gte=start, month__lte=end, key__lt=f"{_yyyymm(start):06d}"
-        )
-        .order_by()
-        .values(country=Substr("key", 8))
-        .annotate(n=Sum("value"))
-        .values_list("country", "n")
-    )
-    return {country: n for country, n in rows if n}
+    def by_country(rows, country) -> list[tuple[str, int]]:
+        return list(rows.order_by().values(country=country).annotate(n=Sum("value")).values_list("country", "n"))
+
+    counts: Counter[str] = Counter()
+    period = NetworkKpiRollup.objects.filter(month__gte=start, month__lte=end)
+    counts.update(dict(by_country(period.filter(metric=PARTNERS_FIRST), F("key"))))
+    first = NetworkKpiRollup.objects.filter(metric=PARTNERS_FIRST).order_by("month").values_list("month")[:1]
+    if first and start > first[0][0]:  # else every previous month is at or after the start
+        returning = period.filter(metric=PARTNERS_BY_PREVIOUS, key__lt=f"{_yyyymm(start):06d}")
+        counts.update(dict(by_country(returning, Substr("key", 8))))
+    return {country: n for country, n in counts.items() if n}

@@ -693,3 +693,59 @@ def test_a_database_with_rollups_from_before_the_network_sums_reads_the_campuses
     rebuild("--stale")
     assert reads_network_rollups(users.superuser, **network)
     assert_all_match(users, campus_a, campus_b)
+
+
+def test_a_partner_returning_after_months_away_counts_once_in_every_period(rolled_up, users, campus_a, campus_b):
+    """One Swedish partner of both campuses, in June 2019 and April 2020 (twice that month): each period
+    holding any of its months counts it once, whatever the months before the period; moving and deleting
+    its agreements moves the count with them."""
+    partner = OrganizationFactory(country="SE", name="Returning partner")
+
+    def sign(campus, day):
+        return agreement_services.agreement_create(
+            actor=users.superuser,
+            campus=campus,
+            title=f"MoU {campus.slug} {day}",
+            type="mou",
+            parties=[partner, campus.organization],
+            status=AgreementStatus.SIGNED,
+            signed_on=day,
+        )
+
+    def partner_counted(start, end) -> int:
+        # The live count agrees (and is checked against SQL in test_kpis.py).
+        report = compute_kpis(users.superuser, start=start, end=end)
+        assert report.kpis == compute_kpis(users.superuser, start=start, end=end, rollups=False).kpis
+        assert reads_network_rollups(users.superuser, campus=None, start=start, end=end)
+        return report.values()["international_strategic_partners"]
+
+    periods = {
+        "2019": (datetime.date(2019, 1, 1), datetime.date(2019, 12, 31)),
+        "spring 2020": (datetime.date(2020, 3, 1), datetime.date(2020, 5, 31)),
+        "2020": (datetime.date(2020, 1, 1), datetime.date(2020, 12, 31)),
+        "2019-2021": (datetime.date(2019, 1, 1), datetime.date(2021, 12, 31)),
+        "2021": (datetime.date(2021, 1, 1), datetime.date(2021, 12, 31)),
+    }
+    before = {name: partner_counted(*period) for name, period in periods.items()}
+    june = sign(campus_a, datetime.date(2019, 6, 10))
+    sign(campus_a, datetime.date(2020, 4, 2))
+    april_b = sign(campus_b, datetime.date(2020, 4, 20))
+    after = {name: partner_counted(*period) for name, period in periods.items()}
+    assert {name: after[name] - before[name] for name in periods} == {
+        "2019": 1,
+        "spring 2020": 1,
+        "2020": 1,
+        "2019-2021": 1,
+        "2021": 0,
+    }
+    agreement_services.agreement_update(actor=users.superuser, agreement=april_b, signed_on=datetime.date(2021, 2, 1))
+    agreement_services.agreement_delete(actor=users.superuser, agreement=june)
+    moved = {name: partner_counted(*period) for name, period in periods.items()}
+    assert {name: moved[name] - before[name] for name in periods} == {
+        "2019": 0,
+        "spring 2020": 1,
+        "2020": 1,
+        "2019-2021": 1,
+        "2021": 1,
+    }
+    assert_network_rollups_as_rebuilt()
