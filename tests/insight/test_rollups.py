@@ -749,3 +749,47 @@ def test_a_partner_returning_after_months_away_counts_once_in_every_period(rolle
         "2021": 1,
     }
     assert_network_rollups_as_rebuilt()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has one writer at a time")
+def test_concurrent_writes_at_two_campuses_keep_the_network_rollups_right(campus_a, campus_b, users):
+    """Four connections sign agreements with one shared partner at two campuses at once: the network's
+    partner months are written one writer at a time (network_rollups.lock, then the campus's), so none
+    deadlocks or fails on a unique bucket, and the partner counts once."""
+    rebuild()
+    shared = OrganizationFactory(country="SE")
+    barrier = threading.Barrier(4)
+    errors = []
+
+    def write(campus, offset):
+        try:
+            barrier.wait(timeout=30)
+            for day in range(1, 6):
+                agreement_services.agreement_create(
+                    actor=None,
+                    campus=campus,
+                    title=f"Concurrent {campus.slug}-{offset}-{day}",
+                    type="mou",
+                    parties=[shared, campus.organization],
+                    status=AgreementStatus.SIGNED,
+                    signed_on=datetime.date(2020, 4 + offset, day),
+                )
+        except Exception as error:  # noqa: BLE001  (reported by the assertion below)
+            errors.append(error)
+        finally:
+            connection.close()
+
+    jobs = [(campus_a, 0), (campus_b, 0), (campus_a, 1), (campus_b, 1)]
+    threads = [threading.Thread(target=write, args=job) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert errors == []
+    spring = {"campus": None, "start": datetime.date(2020, 4, 1), "end": datetime.date(2020, 5, 31)}
+    assert reads_network_rollups(users.superuser, **spring)
+    assert compute_kpis(users.superuser, **spring).values()["international_strategic_partners"] == 1
+    assert compute_kpis(users.superuser, **spring).values()["agreements"] == 20
+    assert_rollups_match(users.superuser, None, spring["start"], spring["end"])
+    assert_network_rollups_as_rebuilt()
