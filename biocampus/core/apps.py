@@ -6,3 +6,8 @@ class CoreConfig(AppConfig):
     name = "biocampus.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self):
+        from . import long_lived
+
+        long_lived.install()
