@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import datetime
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet, Value
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +16,7 @@ from biocampus.accounts.permissions import access_for, reads_every, visible
 from biocampus.campuses.choices import ResidencyStatus
 from biocampus.campuses.models import Campus, Residency
 from biocampus.core.prepared import PreparedValues, stand_in_int, stand_in_uuid
+from biocampus.core.sql import id_list
 
 from .choices import OrganizationKind
 from .models import Field, Organization, OrganizationIdentifier, Person
@@ -117,13 +115,6 @@ class Facets(dict):
     """The facets by name, and `total`: how many organisations match, counted up to FACET_SAMPLE + 1."""
 
     total: int = 0
-
-
-def id_list(ids: list[int]) -> RawSQL:
-    """`pk__in=id_list(ids)`: the ids as one parameter (a JSON array on SQLite, an array on PostgreSQL)."""
-    if connection.vendor == "postgresql":
-        return RawSQL("SELECT unnest(%s::bigint[])", (ids,))
-    return RawSQL("SELECT value FROM json_each(%s)", (json.dumps(ids),))  # noqa: S611 - no user text
 
 
 def _first_pks(organizations, *, user, skip, filters) -> list[int]:
