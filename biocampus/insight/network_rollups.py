@@ -30,6 +30,7 @@ import datetime
 from collections import Counter
 from collections.abc import Callable, Iterable
 
+from django.db import transaction
 from django.db.models import Count, F, Sum, Value
 from django.db.models.functions import StrIndex, Substr
 
@@ -105,8 +106,17 @@ def lock() -> bool:
 
 
 def invalidate() -> None:
-    """The network rollups no longer answer: read the campus buckets until `rebuild_rollups` rebuilds them."""
-    _coverage().update(version=0)
+    """The network rollups no longer answer: the network-wide dashboard sums the campus buckets until they
+    are rebuilt, by a background task asked for when the write commits (`biocampus db_worker` runs it) or by
+    `rebuild_rollups`."""
+    if _coverage().exclude(version=0).update(version=0):
+        transaction.on_commit(_ask_for_rebuild)
+
+
+def _ask_for_rebuild() -> None:
+    from .tasks import rebuild_network_rollups
+
+    rebuild_network_rollups.enqueue()
 
 
 def campus_deleted(sender, **kwargs) -> None:

@@ -20,6 +20,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django_tasks_db.models import DBTaskResult
 
 from biocampus.agreements import services as agreement_services
 from biocampus.agreements.choices import AgreementStatus
@@ -35,6 +36,7 @@ from biocampus.events.models import Event, Lead
 from biocampus.insight import network_rollups, rollups
 from biocampus.insight.kpis import ROLLUP_METRICS, ROLLUP_VERSION, compute_kpis
 from biocampus.insight.models import KpiRollup, KpiRollupCoverage, NetworkKpiRollup, NetworkKpiRollupCoverage
+from biocampus.insight.tasks import rebuild_network_rollups
 from biocampus.progress import services as progress_services
 from biocampus.progress.choices import MilestoneKind
 from biocampus.progress.models import FundingRound, Milestone
@@ -647,13 +649,28 @@ def test_partner_counts_recounted_a_month_at_a_time_match_too(rolled_up, users, 
     assert_network_rollups_as_rebuilt()
 
 
-def test_a_large_change_sets_the_network_sums_aside_until_rebuilt(rolled_up, users, campus_a, campus_b, monkeypatch):
+def test_a_large_change_sets_the_network_sums_aside_until_rebuilt(
+    rolled_up, users, campus_a, campus_b, monkeypatch, django_capture_on_commit_callbacks
+):
+    """A change too large to follow marks the network's sums incomplete and asks a worker, once the write
+    commits, to rebuild them; meanwhile the campus buckets answer. `rebuild_rollups` rebuilds them too."""
     network = {"campus": None, "start": PERIODS[0][0], "end": PERIODS[0][1]}
     monkeypatch.setattr(network_rollups, "LARGE_CHANGE", 0)  # every change is "large"
-    RandomWrites(random.Random(5), users.superuser, [campus_a, campus_b]).agreement_create()
+    with django_capture_on_commit_callbacks(execute=True):
+        RandomWrites(random.Random(5), users.superuser, [campus_a, campus_b]).agreement_create()
+        assert DBTaskResult.objects.count() == 0  # asked for when the write commits, not before
+    assert [task.task_path for task in DBTaskResult.objects.all()] == [
+        "biocampus.insight.tasks.rebuild_network_rollups"
+    ]
     assert not network_rollups.is_current()
     assert reads_rollups(users.superuser, **network) and not reads_network_rollups(users.superuser, **network)
     assert_all_match(users, campus_a, campus_b)  # the campus buckets answer meanwhile
+    assert rebuild_network_rollups.call() is True  # what the worker runs
+    assert rebuild_network_rollups.call() is False  # asked for twice: the second finds nothing to do
+    assert reads_network_rollups(users.superuser, **network)
+    assert_all_match(users, campus_a, campus_b)
+    with django_capture_on_commit_callbacks(execute=True):
+        RandomWrites(random.Random(6), users.superuser, [campus_a, campus_b]).agreement_create()
     output = io.StringIO()
     call_command("rebuild_rollups", "--stale", stdout=output, stderr=io.StringIO())
     assert "Rebuilt the network's KPI rollups." in output.getvalue()
