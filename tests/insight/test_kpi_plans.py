@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.db import connection
 
 from biocampus.insight import kpis
 from biocampus.insight.models import KpiRollup
@@ -51,3 +52,43 @@ def test_the_network_wide_rollup_read_is_covered_by_its_index(users):
     grouped = rows.values("metric", "month", "key").annotate(total=kpis.Sum("value"))
     plan = _plan(grouped)
     assert "COVERING INDEX kpi_rollup_network_read" in plan and "TEMP B-TREE" not in plan, plan
+
+
+# The statistics ANALYZE gathered on the generated network of 1,000,000 organisations (docs/benchmarks.md):
+# 40,000 programmes, 142,041 targets, about 4 a programme. The planner's choice of a join order depends on
+# them; empty test tables have none.
+NETWORK_STATISTICS = [
+    ("progress_programme", "programme_name_idx", "40000 141 1"),
+    ("progress_programme", "sqlite_autoindex_progress_programme_1", "40000 1"),
+    ("progress_target", "progress_target_programme_id_84cede89", "142041 4"),
+    ("progress_target", "progress_target_campus_id_1b61a717", "142041 711"),
+    ("progress_target", "sqlite_autoindex_progress_target_1", "142041 1"),
+]
+
+FORGET_STATISTICS = "DELETE FROM sqlite_stat1 WHERE tbl IN ('progress_programme', 'progress_target')"
+
+
+@pytest.fixture
+def network_statistics(db):
+    """The planner sees the statistics of a network of 1,000,000 organisations for the programme tables, and
+    none again afterwards (the loaded statistics outlive the test's rolled-back transaction otherwise)."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE progress_programme")  # makes sqlite_stat1 if the database has none yet
+        cursor.execute(FORGET_STATISTICS)
+        cursor.executemany("INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (%s, %s, %s)", NETWORK_STATISTICS)
+        cursor.execute("ANALYZE sqlite_schema")  # loads them
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute(FORGET_STATISTICS)
+        cursor.execute("ANALYZE sqlite_schema")
+
+
+@pytest.mark.skipif(not SQLITE, reason="PostgreSQL picks its join order by statistics an empty table lacks")
+def test_the_networks_listed_targets_are_walked_in_programme_name_order(users, network_statistics):
+    """The dashboard lists the first 100 running targets by programme name: read programme by programme
+    along programme_name_idx, sorting only each programme's own targets, instead of sorting every running
+    target of the network (80,000 at 1,000,000 organisations)."""
+    scope = _scope(users.superuser, None)
+    plan = _plan(kpis._running_targets(scope).values_list("pk", flat=True)[: kpis.LISTED_RECORDS])
+    assert "programme_name_idx" in plan, plan
+    assert "TEMP B-TREE FOR ORDER BY" not in plan, plan  # "FOR RIGHT PART OF ORDER BY": one programme's targets
