@@ -6,7 +6,7 @@ organisations over 200 campuses, one metric's 250,000 campus buckets are 1,300 n
 
 International strategic partners are counted distinct over the network (an organisation partnering two
 campuses, or in two months, counts once), so their buckets do not add up over campuses or months. The
-network keeps them as two metrics:
+network keeps them as three metrics:
 
 - PARTNER_MONTHS: one row per partner ("<organisation pk>:<country>", the campus buckets' key) and month it is
   a strategic partner of any campus, with `value` the previous such month (yyyymm; 0 for its first).
@@ -21,7 +21,8 @@ before): a few thousand rows for any period, instead of a distinct count over mi
 
 The network rollups are read only while NetworkKpiRollupCoverage says they are complete. Changes too large to
 follow bucket by bucket (a campus rebuilt after bulk writes) and a campus's deletion mark them incomplete
-instead; `biocampus rebuild_rollups` rebuilds them from the campus buckets.
+instead, and so does an upgrade to a database whose campuses had buckets before these existed; a background
+task (asked for on commit) or `biocampus rebuild_rollups` rebuilds them from the campus buckets.
 """
 
 from __future__ import annotations
@@ -101,6 +102,8 @@ def lock() -> bool:
             ],
             ignore_conflicts=True,  # another writer made it first: theirs is as good
         )
+        if not empty:  # the first write since the upgrade that added them: have them built
+            transaction.on_commit(_ask_for_rebuild)
         rows = list(_coverage().select_for_update().values_list("version", "reporting_currency"))
     return rows == [(version, currency)]
 

@@ -698,14 +698,17 @@ def test_a_deleted_campus_sets_the_network_sums_aside(rolled_up, users, campus_a
 
 
 def test_a_database_with_rollups_from_before_the_network_sums_reads_the_campuses_until_rebuilt(
-    rolled_up, users, campus_a, campus_b
+    rolled_up, users, campus_a, campus_b, django_capture_on_commit_callbacks
 ):
-    """As after the upgrade that added them: campus buckets exist, the network's coverage does not."""
+    """As after the upgrade that added them: campus buckets exist, the network's coverage does not. The first
+    write marks them incomplete and asks a worker to build them; `rebuild_rollups` builds them too."""
     network = {"campus": None, "start": PERIODS[0][0], "end": PERIODS[0][1]}
     NetworkKpiRollup.objects.all().delete()
     NetworkKpiRollupCoverage.objects.all().delete()
-    RandomWrites(random.Random(6), users.superuser, [campus_a, campus_b]).agreement_create()  # a write meanwhile
+    with django_capture_on_commit_callbacks(execute=True):
+        RandomWrites(random.Random(6), users.superuser, [campus_a, campus_b]).agreement_create()  # a write
     assert not network_rollups.is_current() and not NetworkKpiRollup.objects.exists()
+    assert DBTaskResult.objects.get().task_path == "biocampus.insight.tasks.rebuild_network_rollups"
     assert_all_match(users, campus_a, campus_b)
     rebuild("--stale")
     assert reads_network_rollups(users.superuser, **network)
