@@ -127,19 +127,19 @@ def campus_deleted(sender, **kwargs) -> None:
     invalidate()
 
 
-def follow(metric: str, before: Buckets, after: Buckets) -> None:
+def follow(metric: str, before: Buckets, after: Buckets) -> bool:
     """Carry one campus's change of `metric` (its buckets before and after, of the months recomputed) into
-    the network rollups. Call it under lock() when that said they are kept."""
+    the network rollups. Call it under lock() when that said they are kept. False when the change was too
+    large to follow and set them aside instead (the caller's later changes need not be followed either)."""
     changed = {bucket for bucket in before.keys() | after.keys() if before.get(bucket) != after.get(bucket)}
-    if not changed:
-        return
     if len(changed) > LARGE_CHANGE:
         invalidate()
-        return
+        return False
     if metric == PARTNERS:
         _follow_partners(added=after.keys() - before.keys(), removed=before.keys() - after.keys())
-    else:
+    elif changed:
         _resum(metric, {month for month, _key in changed})
+    return True
 
 
 def _resum(metric: str, months: Iterable[datetime.date]) -> None:
@@ -166,6 +166,8 @@ def _follow_partners(*, added: set, removed: set) -> None:
     from .models import KpiRollup, NetworkKpiRollup
 
     keys = sorted({key for _month, key in added | removed})
+    if not keys:
+        return
     still_there: set[tuple[datetime.date, str]] = set()
     if removed:
         # A month a partner left this campus in may still be a month of it at another campus.

@@ -97,7 +97,8 @@ def _recompute(campus_id: int, months, metrics, *, network: bool) -> None:
             for month, key, value in buckets
         )
         if network:  # after the campus's buckets are replaced: the network's are recomputed from them
-            network_rollups.follow(metric, before, {(month, key): value for month, key, value in buckets})
+            after = {(month, key): value for month, key, value in buckets}
+            network = network_rollups.follow(metric, before, after)
 
 
 @transaction.atomic
