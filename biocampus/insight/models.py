@@ -67,7 +67,19 @@ class ReportRun(models.Model):
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
 
 
-class KpiRollup(models.Model):
+class RollupBucket(models.Model):
+    """One count of a KPI for one metric, month and key: what the campus and the network rollups share."""
+
+    metric = models.CharField(_("metric"), max_length=48)
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    key = models.CharField(_("key"), max_length=64)
+    value = models.BigIntegerField(_("value"), default=0)
+
+    class Meta:
+        abstract = True
+
+
+class KpiRollup(RollupBucket):
     """One bucket of a KPI, kept current by the services (insight.rollups.refresh, in the write's own
     transaction): a campus's count for one metric, one month and one key (a type, a kind, a country, a
     field, "home"...). The dashboard sums the buckets of the months of its period instead of counting
@@ -77,10 +89,6 @@ class KpiRollup(models.Model):
     campus = models.ForeignKey(
         "campuses.Campus", verbose_name=_("campus"), on_delete=models.CASCADE, related_name="kpi_rollups"
     )
-    metric = models.CharField(_("metric"), max_length=48)
-    month = models.DateField(_("month"), help_text=_("The first day of the month."))
-    key = models.CharField(_("key"), max_length=64)
-    value = models.BigIntegerField(_("value"), default=0)
 
     class Meta:
         verbose_name = _("KPI rollup")
@@ -126,22 +134,17 @@ class KpiRollupCoverage(models.Model):
         return f"{self.campus_id} rebuilt {self.rebuilt_at:%Y-%m-%d %H:%M} (version {self.version})"
 
 
-class NetworkKpiRollup(models.Model):
+class NetworkKpiRollup(RollupBucket):
     """One bucket of a KPI over the whole network: what a superuser's network-wide dashboard reads instead of
     summing the buckets of every campus (200 campuses: 250,000 rows of one metric → 1,300). Kept by
     insight.network_rollups from the campus buckets (KpiRollup) as they change, in the same transaction.
 
     For the summed and running metrics a row is the sum of the campuses' buckets of its (metric, month, key).
     International strategic partners are counted distinct over the network, so they do not add up; they are
-    kept as two metrics of their own (see network_rollups): one row per partner and month it partners any
-    campus, with the previous such month in `value`, and those rows counted per (month, previous month,
-    country), which a period's distinct count sums.
+    kept as three metrics of their own (see network_rollups): one row per partner and month it partners any
+    campus, with the previous such month in `value`, and those rows counted per (month, country) for first
+    months and per (month, previous month, country) for the others, which a period's distinct count sums.
     """
-
-    metric = models.CharField(_("metric"), max_length=48)
-    month = models.DateField(_("month"), help_text=_("The first day of the month."))
-    key = models.CharField(_("key"), max_length=64)
-    value = models.BigIntegerField(_("value"), default=0)
 
     class Meta:
         verbose_name = _("network KPI rollup")

@@ -594,6 +594,38 @@ def test_the_dashboards_query_count_stays_flat_as_records_grow(world, users, cam
     assert {campus: count_queries(campus) for campus in (campus_a, None)} == few
 
 
+def sign_at_once(signings: list[tuple]) -> list[Exception]:
+    """Each (campus, partner, month) in its own connection, started together: five agreements (days 1 to 5 of
+    the month) between the partner and the campus's organisation. The errors raised, if any."""
+    barrier = threading.Barrier(len(signings))
+    errors = []
+
+    def sign(campus, partner, month):
+        try:
+            barrier.wait(timeout=30)
+            for day in range(1, 6):
+                agreement_services.agreement_create(
+                    actor=None,
+                    campus=campus,
+                    title=f"Concurrent {campus.slug} {partner.pk} {month:%Y-%m}-{day}",
+                    type="mou",
+                    parties=[partner, campus.organization],
+                    status=AgreementStatus.SIGNED,
+                    signed_on=month.replace(day=day),
+                )
+        except Exception as error:  # noqa: BLE001  (reported by the callers' assertion)
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=sign, args=signing) for signing in signings]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return errors
+
+
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has one writer at a time")
 def test_concurrent_writes_to_one_campus_month_keep_the_rollups_right(campus_a, users):
@@ -601,33 +633,7 @@ def test_concurrent_writes_to_one_campus_month_keep_the_rollups_right(campus_a, 
     the one before it (rollups._lock), so none fails on the unique bucket and the counts add up."""
     rebuild("--campus", campus_a.slug)
     partners = [OrganizationFactory(country="SE") for _ in range(4)]
-    barrier = threading.Barrier(len(partners))
-    errors = []
-
-    def write(partner):
-        try:
-            barrier.wait(timeout=30)
-            for day in range(1, 6):
-                agreement_services.agreement_create(
-                    actor=None,
-                    campus=campus_a,
-                    title=f"Concurrent {partner.pk}-{day}",
-                    type="mou",
-                    parties=[partner, campus_a.organization],
-                    status=AgreementStatus.SIGNED,
-                    signed_on=datetime.date(2020, 4, day),
-                )
-        except Exception as error:  # noqa: BLE001  (reported by the assertion below)
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=write, args=(partner,)) for partner in partners]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert errors == []
+    assert sign_at_once([(campus_a, partner, datetime.date(2020, 4, 1)) for partner in partners]) == []
     april = {"campus": campus_a, "start": datetime.date(2020, 4, 1), "end": datetime.date(2020, 4, 30)}
     assert reads_rollups(users.campus_admin, **april)
     assert compute_kpis(users.campus_admin, **april).values()["agreements"] == 20
@@ -779,34 +785,9 @@ def test_concurrent_writes_at_two_campuses_keep_the_network_rollups_right(campus
     deadlocks or fails on a unique bucket, and the partner counts once."""
     rebuild()
     shared = OrganizationFactory(country="SE")
-    barrier = threading.Barrier(4)
-    errors = []
-
-    def write(campus, offset):
-        try:
-            barrier.wait(timeout=30)
-            for day in range(1, 6):
-                agreement_services.agreement_create(
-                    actor=None,
-                    campus=campus,
-                    title=f"Concurrent {campus.slug}-{offset}-{day}",
-                    type="mou",
-                    parties=[shared, campus.organization],
-                    status=AgreementStatus.SIGNED,
-                    signed_on=datetime.date(2020, 4 + offset, day),
-                )
-        except Exception as error:  # noqa: BLE001  (reported by the assertion below)
-            errors.append(error)
-        finally:
-            connection.close()
-
-    jobs = [(campus_a, 0), (campus_b, 0), (campus_a, 1), (campus_b, 1)]
-    threads = [threading.Thread(target=write, args=job) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert errors == []
+    april, may = datetime.date(2020, 4, 1), datetime.date(2020, 5, 1)
+    signings = [(campus_a, shared, april), (campus_b, shared, april), (campus_a, shared, may), (campus_b, shared, may)]
+    assert sign_at_once(signings) == []
     spring = {"campus": None, "start": datetime.date(2020, 4, 1), "end": datetime.date(2020, 5, 31)}
     assert reads_network_rollups(users.superuser, **spring)
     assert compute_kpis(users.superuser, **spring).values()["international_strategic_partners"] == 1
