@@ -109,7 +109,22 @@ class KpiRollup(RollupBucket):
         return f"{self.campus_id} {self.metric} {self.month:%Y-%m} {self.key}={self.value}"
 
 
-class KpiRollupCoverage(models.Model):
+class RollupStamp(models.Model):
+    """When and by what rollups were last rebuilt: what the campus and the network coverage share."""
+
+    rebuilt_at = models.DateTimeField(_("rebuilt at"), auto_now=True)
+    # The version of the rollups they were rebuilt by (insight.kpis.ROLLUP_VERSION for a campus's,
+    # network_rollups.NETWORK_VERSION for the network's): rebuilt by an older one, they are not read.
+    version = models.PositiveSmallIntegerField(_("version"), default=0)
+    # The reporting currency the funding buckets were converted into (settings.BIOCAMPUS_REPORTING_CURRENCY):
+    # after a change of the setting, they are not read until rebuilt.
+    reporting_currency = models.CharField(_("reporting currency"), max_length=3, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class KpiRollupCoverage(RollupStamp):
     """The campuses whose rollups are complete: rebuilt once from the records (`rebuild_rollups`, or by
     campus_create for a new, empty campus) and kept current by the services since. The KPIs read the
     rollups of a campus only when it is covered; a campus filled by bulk writes (the generator, fixtures)
@@ -118,13 +133,6 @@ class KpiRollupCoverage(models.Model):
     campus = models.OneToOneField(
         "campuses.Campus", verbose_name=_("campus"), on_delete=models.CASCADE, related_name="kpi_rollup_coverage"
     )
-    rebuilt_at = models.DateTimeField(_("rebuilt at"), auto_now=True)
-    # insight.kpis.ROLLUP_VERSION when the campus was rebuilt: a campus rebuilt by an older version (before
-    # a metric was added) is read live until `rebuild_rollups --stale` rebuilds it.
-    version = models.PositiveSmallIntegerField(_("version"), default=0)
-    # The reporting currency the funding buckets were converted into (settings.BIOCAMPUS_REPORTING_CURRENCY):
-    # after a change of the setting, the campus is read live until rebuilt.
-    reporting_currency = models.CharField(_("reporting currency"), max_length=3, blank=True)
 
     class Meta:
         verbose_name = _("KPI rollup coverage")
@@ -166,15 +174,12 @@ class NetworkKpiRollup(RollupBucket):
         return f"network {self.metric} {self.month:%Y-%m} {self.key}={self.value}"
 
 
-class NetworkKpiRollupCoverage(models.Model):
-    """At most one row: the network rollups are complete (rebuilt from the campus buckets by
-    `rebuild_rollups`, or empty since the database was made) and kept current since. Without it (after a
-    campus was deleted, or an upgrade that changed them) the network-wide dashboard sums the campus buckets
-    as before, until `biocampus rebuild_rollups` rebuilds them."""
-
-    rebuilt_at = models.DateTimeField(_("rebuilt at"), auto_now=True)
-    version = models.PositiveSmallIntegerField(_("version"), default=0)
-    reporting_currency = models.CharField(_("reporting currency"), max_length=3, blank=True)
+class NetworkKpiRollupCoverage(RollupStamp):
+    """One row (network_rollups.SINGLETON), made on first use: with the current version and reporting
+    currency, the network rollups are complete and kept current since; with version 0 (after a change too
+    large to follow, a deleted campus, or an upgrade to a database that had campus buckets) the network-wide
+    dashboard sums the campus buckets as before, until they are rebuilt. Every writer of rollups locks it
+    first (network_rollups.lock)."""
 
     class Meta:
         verbose_name = _("network KPI rollup coverage")
