@@ -10,12 +10,12 @@ class InsightConfig(AppConfig):
     verbose_name = _("Insight")
 
     def ready(self):
-        from django.db.models.signals import post_delete
+        from django.db.models.signals import post_delete, pre_delete
 
         from biocampus.campuses.models import Campus
 
         from . import network_rollups
 
-        # A campus deleted takes its KPI buckets with it (a cascade, not a service): the network's sums of
-        # them are wrong until `rebuild_rollups` rebuilds them.
+        # A campus deleted takes its KPI buckets with it (a cascade, not a service): the network's sums follow.
+        pre_delete.connect(network_rollups.campus_deleting, sender=Campus, dispatch_uid="insight_campus_deleting")
         post_delete.connect(network_rollups.campus_deleted, sender=Campus, dispatch_uid="insight_campus_deleted")

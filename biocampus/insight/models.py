@@ -177,7 +177,7 @@ class NetworkKpiRollup(RollupBucket):
 class NetworkKpiRollupCoverage(RollupStamp):
     """One row (network_rollups.SINGLETON), made on first use: with the current version and reporting
     currency, the network rollups are complete and kept current since; with version 0 (after a change too
-    large to follow, a deleted campus, or an upgrade to a database that had campus buckets) the network-wide
+    large to follow, or an upgrade to a database that had campus buckets) the network-wide
     dashboard sums the campus buckets as before, until they are rebuilt. Every writer of rollups locks it
     first (network_rollups.lock)."""
 

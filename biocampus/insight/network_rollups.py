@@ -20,7 +20,7 @@ previous month is before `start` (none when the period starts with the network's
 before): a few thousand rows for any period, instead of a distinct count over millions.
 
 The network rollups are read only while NetworkKpiRollupCoverage says they are complete. Changes too large to
-follow bucket by bucket (a campus rebuilt after bulk writes) and a campus's deletion mark them incomplete
+follow bucket by bucket (a campus rebuilt after bulk writes, or deleted with that many buckets) mark them incomplete
 instead, and so does an upgrade to a database whose campuses had buckets before these existed; a background
 task (asked for on commit) or `biocampus rebuild_rollups` rebuilds them from the campus buckets.
 """
@@ -122,9 +122,27 @@ def _ask_for_rebuild() -> None:
     rebuild_network_rollups.enqueue()
 
 
-def campus_deleted(sender, **kwargs) -> None:
-    """post_delete of a Campus (connected in insight.apps)."""
-    invalidate()
+def campus_deleting(sender, instance, **kwargs) -> None:
+    """pre_delete of a Campus (connected in insight.apps): note its buckets, which the cascade then deletes
+    without a service (and without signals)."""
+    from .models import KpiRollup
+
+    buckets: dict[str, Buckets] = {}
+    for metric, month, key, value in KpiRollup.objects.filter(campus=instance).values_list(
+        "metric", "month", "key", "value"
+    ):
+        buckets.setdefault(metric, {})[(month, key)] = value
+    instance._rollup_buckets = buckets
+
+
+def campus_deleted(sender, instance, **kwargs) -> None:
+    """post_delete of a Campus, in the deletion's transaction, its buckets gone: follow their removal (or set
+    the network rollups aside, if it is too large to follow)."""
+    if not lock():
+        return
+    for metric, before in sorted(getattr(instance, "_rollup_buckets", {}).items()):
+        if not follow(metric, before, {}):
+            return
 
 
 def follow(metric: str, before: Buckets, after: Buckets) -> bool:

@@ -684,23 +684,27 @@ def test_a_large_change_sets_the_network_sums_aside_until_rebuilt(
     assert_all_match(users, campus_a, campus_b)
 
 
-def test_a_deleted_campus_sets_the_network_sums_aside(rolled_up, users, campus_a, campus_b):
-    """A campus with only residents can be deleted (its residencies and buckets go with it, by cascade):
-    the network's sums of its buckets are set aside until rebuilt."""
+@pytest.mark.parametrize("too_large", [False, True])
+def test_a_deleted_campus_leaves_the_network_sums_right(rolled_up, users, campus_a, campus_b, monkeypatch, too_large):
+    """A campus with only residents can be deleted (its residencies and buckets go with it, by cascade,
+    through no service): the network's sums follow, or are set aside until rebuilt if that is too large."""
     network = {"campus": None, "start": PERIODS[0][0], "end": PERIODS[0][1]}
     campus_c = CampusFactory(slug="campus-c")
     ResidencyFactory.create_batch(3, campus=campus_c)
     rebuild("--campus", campus_c.slug)
     with_c = compute_kpis(users.superuser, **network).values()["residents_signed"]
     assert reads_network_rollups(users.superuser, **network)
+    if too_large:
+        monkeypatch.setattr(network_rollups, "LARGE_CHANGE", 0)
     campus_c.delete()
-    assert not network_rollups.is_current()
+    assert network_rollups.is_current() is not too_large
     without_c = compute_kpis(users.superuser, **network)
     assert without_c.values()["residents_signed"] == with_c - 3
     assert without_c.kpis == compute_kpis(users.superuser, **network, rollups=False).kpis
     rebuild("--stale")
     assert reads_network_rollups(users.superuser, **network)
     assert compute_kpis(users.superuser, **network).values() == without_c.values()
+    assert_network_rollups_as_rebuilt()
 
 
 def test_a_database_with_rollups_from_before_the_network_sums_reads_the_campuses_until_rebuilt(
