@@ -32,7 +32,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, ExtractYear, StrIndex, Substr, TruncMonth
+from django.db.models.functions import Coalesce, ExtractYear, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -961,8 +961,11 @@ def international_strategic_partners(scope: KpiScope) -> Kpi:
         from biocampus.insight.models import KpiRollup
 
         keys = _rollup_rows(KpiRollup.objects.filter(metric="international_strategic_partners"), scope)
-        country = Substr("key", StrIndex("key", Value(":")) + 1)
-        by_country = keys.values(country=country).annotate(n=Count("key", distinct=True)).values_list("country", "n")
+        by_country = (
+            keys.values(country=network_rollups.key_country())
+            .annotate(n=Count("key", distinct=True))
+            .values_list("country", "n")
+        )
     counts = dict(by_country)
     url = _url("agreements:agreement_list", type="strategic_cooperation")
     return Kpi(

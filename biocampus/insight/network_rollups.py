@@ -65,6 +65,12 @@ def _country(key: str) -> str:
     return key.partition(":")[2]
 
 
+def key_country():
+    """The country of a key "<organisation pk or yyyymm>:<country>", in SQL: _country() for the database (the
+    campus partner buckets' keys and PARTNER_MONTHS', grouped by country)."""
+    return Substr("key", StrIndex("key", Value(":")) + 1)
+
+
 def _coverage():
     from .models import NetworkKpiRollupCoverage
 
@@ -268,7 +274,7 @@ def _recount(month: datetime.date, previous: int | None = None) -> None:
     counted.delete()
     counts = (
         partner_months.order_by()
-        .values("value", country=Substr("key", StrIndex("key", Value(":")) + 1))
+        .values("value", country=key_country())
         .annotate(n=Count("pk"))
         .values_list("value", "country", "n")
     )
@@ -373,5 +379,5 @@ def partners_by_country(start: datetime.date, end: datetime.date) -> dict[str, i
     first = NetworkKpiRollup.objects.filter(metric=PARTNERS_FIRST).order_by("month").values_list("month")[:1]
     if first and start > first[0][0]:  # else every previous month is at or after the start
         returning = period.filter(metric=PARTNERS_BY_PREVIOUS, key__lt=f"{_yyyymm(start):06d}")
-        counts.update(dict(by_country(returning, Substr("key", 8))))
+        counts.update(dict(by_country(returning, key_country())))
     return {country: n for country, n in counts.items() if n}
