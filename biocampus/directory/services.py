@@ -28,6 +28,8 @@ def organization_search_text(organization: Organization, identifiers: list[str] 
 def clean_aliases(aliases, *, name: str = "", name_zh: str = "") -> list[str]:
     if isinstance(aliases, str):
         aliases = aliases.splitlines()
+    if not aliases:
+        return []
     try:
         cleaned = [clean_text(str(alias)) for alias in aliases or []]
     except ValidationError as error:

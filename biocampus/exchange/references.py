@@ -170,13 +170,29 @@ class Resolver:
             return self.field(text)
         return self.named(model_label, text, ctx.row.get("campus") or ctx.default_campus)
 
-    def campus(self, text: str) -> Campus:
+    def load(self, *model_labels: str) -> None:
+        """Read the campuses or fields now (they are read at their first reference otherwise)."""
+        loaders = {"campuses.campus": self._load_campuses, "directory.field": self._load_fields}
+        for label in model_labels:
+            loaders[label]()
+
+    def _load_campuses(self) -> None:
         if self._campuses is None:
             campuses = readable(Campus.objects.select_related("organization"), self.actor)
             self._campuses = {}
             for campus in campuses:
                 self._campuses.setdefault(fold(campus.organization.name), campus)
                 self._campuses[campus.slug] = campus
+
+    def _load_fields(self) -> None:
+        if self._fields is None:
+            self._fields = {}
+            for field in Field.objects.all():
+                self._fields[field.slug] = field
+                self._fields.setdefault(fold(field.name), field)
+
+    def campus(self, text: str) -> Campus:
+        self._load_campuses()
         found = self._campuses.get(text) or self._campuses.get(fold(text))
         if found is None:
             raise CellError(
@@ -186,11 +202,7 @@ class Resolver:
         return found
 
     def field(self, text: str) -> Field:
-        if self._fields is None:
-            self._fields = {}
-            for field in Field.objects.all():
-                self._fields[field.slug] = field
-                self._fields.setdefault(fold(field.name), field)
+        self._load_fields()
         found = self._fields.get(text) or self._fields.get(fold(text))
         if found is None:
             raise CellError(_("No field “%(text)s” in the taxonomy; use its code, such as drug-rd.") % {"text": text})
