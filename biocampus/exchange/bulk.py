@@ -61,9 +61,10 @@ from .references import Resolver, split_public_id
 from .report import Outcome, Problem, Report
 
 CHUNK_ROWS = 10_000
-# A SQLite import of at least this many rows, and of more rows than the directory has, builds its scattered
+# A SQLite import of at least this many rows, and of as many rows as the directory has, builds its scattered
 # indexes once at the end instead of row by row (`BulkImport._set_aside_indexes`).
 REINDEX_MIN_ROWS = 50_000
+REINDEX_MIN_SHARE = 1.0  # the file's rows for each organisation in the directory
 KEPT_INDEXES = frozenset({"org_name_idx"})
 APPENDED_COLUMNS = frozenset(
     {"id", "history_id", "history_date", "history_user_id", "provenance_id", "steward_id", "parent_id"}
@@ -627,7 +628,7 @@ class BulkImport:
             return
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {_quote(Organization._meta.db_table)}")  # noqa: S608
-            if expected_rows < cursor.fetchone()[0]:
+            if expected_rows < cursor.fetchone()[0] * REINDEX_MIN_SHARE:
                 return  # rebuilding would sort the whole directory for a smaller import
             tables = [Organization._meta.db_table, self.history_tables[0]._meta.db_table]
             cursor.execute(

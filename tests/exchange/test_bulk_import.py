@@ -1,9 +1,13 @@
 """The bulk path for large organisation CSVs (exchange/bulk.py): the same rows as the normal importer, all or
-nothing, history and provenance for every row, broken files refused, duplicates refused with their lines."""
+nothing, history and provenance for every row, broken files refused, duplicates refused with their lines.
+
+Every test runs three ways (the `checking` fixture): rows checked in this process, in one forked process, and
+in two forked processes taking turns by batches of two rows; the three must import alike."""
 
 from __future__ import annotations
 
 import io
+import multiprocessing
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -12,7 +16,7 @@ from django.db import connection, transaction
 from biocampus.core.choices import ProvenanceMethod
 from biocampus.core.models import Provenance
 from biocampus.directory.models import Organization, OrganizationIdentifier
-from biocampus.exchange import bulk
+from biocampus.exchange import bulk, bulk_rows
 from biocampus.exchange.importer import ImportOptions, import_bytes, import_path
 from biocampus.exchange.kinds import kind_named
 
@@ -39,6 +43,19 @@ ROWS = [
     ["Ｂｅｔａ Hospital", "", "", "Hospital", "United Kingdom", "London", "", "", "", "", ""],
     ["Gamma Capital", "", "", "investor", "us", "", "gene-sequencing", "", "1999", "", "A fund\nover two lines"],
 ]
+
+
+@pytest.fixture(autouse=True, params=["here", "forked", "two forked"])
+def checking(request, monkeypatch):
+    if request.param == "here":
+        monkeypatch.setattr(bulk_rows, "PARALLEL_MIN_ROWS", 10**9)
+    else:
+        monkeypatch.setattr(bulk_rows, "PARALLEL_MIN_ROWS", 0)
+    if request.param == "two forked":
+        monkeypatch.setattr(bulk_rows, "CHECKERS", 2)
+        monkeypatch.setattr(bulk_rows, "BATCH_ROWS", 2)
+    yield request.param
+    assert not multiprocessing.active_children()  # no checking process outlives its import
 
 
 def run_bulk(data: bytes, *, actor, file_name="orgs.csv", dry_run=False):
@@ -403,3 +420,102 @@ def test_the_command_imports_in_bulk_and_refuses_what_it_cannot(users, tmp_path)
         call_command("import", "organizations", str(path), "--bulk", "--skip-invalid", stdout=out, stderr=err)
     with pytest.raises(CommandError, match="from a .csv file only"):
         call_command("import", "people", str(path), "--bulk", stdout=out, stderr=err)
+
+
+@pytest.mark.django_db
+def test_the_rows_are_checked_in_as_many_forked_processes_as_asked(users, checking, monkeypatch):
+    started = []
+    start = bulk_rows._Checker.__init__
+    monkeypatch.setattr(bulk_rows._Checker, "__init__", lambda self, *a: started.append(a[2]) or start(self, *a))
+
+    report = run_bulk(csv_bytes([HEADINGS, *ROWS]), actor=users.campus_staff)
+
+    assert report.written
+    assert started == {"here": [], "forked": [0], "two forked": [0, 1]}[checking]
+
+
+@pytest.mark.django_db
+def test_an_import_with_too_many_problems_stops_and_says_where(users, monkeypatch, db_rows):
+    monkeypatch.setattr(bulk, "MAX_PROBLEMS", 3)
+    rows = [[f"Org {n}", "company" if n % 2 else "spaceship"] for n in range(40)]
+    before = db_rows()
+
+    report = run_bulk(csv_bytes([["name", "kind"], *rows]), actor=users.campus_staff)
+
+    assert db_rows() == before
+    assert [p.line for p in report.problems] == [2, 4, 6]  # the file's lines of Org 0, Org 2, Org 4
+    assert report.stopped_at == 5
+    # and the checking processes, still reading when the import stopped, are gone (the fixture's check)
+
+
+@pytest.mark.django_db
+def test_a_broken_line_deep_in_the_file_is_refused_with_its_number(users, db_rows):
+    lines = [b"name,kind\n"] + [f"Org {n},company\n".encode() for n in range(30)]
+    lines[23] = b"Org \xff,company\n"  # in a batch of the second process, when there are two
+    before = db_rows()
+
+    report = run_bulk(b"".join(lines), actor=users.campus_staff)
+
+    assert report.refused and db_rows() == before
+    assert "byte 0xFF on line 24 cannot be read" in report.problems[0].message
+
+
+@pytest.mark.django_db
+def test_the_checking_process_never_queries(users, checking, monkeypatch):
+    if checking == "here":
+        pytest.skip("only a forked checking process is kept from the database")
+    # Without the references read beforehand, the first field code would be looked up in the child.
+    monkeypatch.setattr(bulk_rows.RowChecks, "load_references", lambda self: None)
+
+    with pytest.raises(RuntimeError, match="must not query the database"):
+        run_bulk(csv_bytes([HEADINGS, *ROWS]), actor=users.campus_staff)
+
+
+@pytest.mark.django_db
+def test_history_rows_hold_what_the_organisation_was_created_with(users):
+    run_bulk(csv_bytes([HEADINGS, *ROWS]), actor=users.campus_staff)
+
+    for organization in Organization.objects.filter(name__in=[row[0] for row in ROWS]):
+        entry = organization.history.get()
+        kept = [f.attname for f in entry._meta.concrete_fields if not f.attname.startswith("history_")]
+        assert len(kept) > 15
+        for attname in kept:
+            assert getattr(entry, attname) == getattr(organization, attname), attname
+        assert (entry.history_type, entry.history_user) == ("+", users.campus_staff)
+        for identifier in organization.identifiers.all():
+            (identifier_entry,) = identifier.history.all()
+            assert (identifier_entry.scheme, identifier_entry.value, identifier_entry.public_id) == (
+                identifier.scheme,
+                identifier.value,
+                identifier.public_id,
+            )
+            assert identifier_entry.history_user == users.campus_staff
+
+
+def _indexes() -> dict[str, str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")
+        return dict(cursor.fetchall())
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="indexes are set aside on SQLite only")
+@pytest.mark.parametrize("bad_row", [False, True])
+def test_indexes_set_aside_by_a_large_import_are_all_back_after_it(users, monkeypatch, bad_row):
+    monkeypatch.setattr(bulk, "REINDEX_MIN_ROWS", 1)
+    monkeypatch.setattr(bulk, "REINDEX_MIN_SHARE", 0)
+    set_aside = []
+    restore = bulk.BulkImport.restore_indexes
+    monkeypatch.setattr(
+        bulk.BulkImport, "restore_indexes", lambda self: set_aside.extend(self.set_aside) or restore(self)
+    )
+    before = _indexes()
+    rows = [*ROWS, ["Delta", "", "", "spaceship", *[""] * 7]] if bad_row else ROWS
+
+    report = run_bulk(csv_bytes([HEADINGS, *rows]), actor=users.campus_staff)
+
+    assert report.written is not bad_row
+    assert _indexes() == before
+    if not bad_row:  # set aside, and built again
+        assert any("org_kind_country_idx" in sql for sql in set_aside)
+        assert not any("org_name_idx" in sql for sql in set_aside)  # read by the import itself
