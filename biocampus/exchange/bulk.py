@@ -2,8 +2,9 @@
 of the normal import.
 
 The normal importer writes row by row through the services (about 70 rows a second: `full_clean`, one history
-row and one event per organisation). This path reads the file as a stream and writes chunks of rows with
-`executemany` (COPY on PostgreSQL), and keeps what matters of the services:
+row and one event per organisation). This path reads the file as a stream (checking each row's cells in
+a second process above 20,000 rows: `bulk_rows`), writes chunks of rows with `executemany` (COPY on
+PostgreSQL), and keeps what matters of the services:
 
 - every row is read by the same column codecs as the normal import (`kind.parse_row`: the same rules and the
   same messages), and checked by the model fields' own validators (a website is a URL, a founding year lies

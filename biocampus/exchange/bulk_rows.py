@@ -6,6 +6,8 @@ A row's own checks are everything that needs neither another row nor the databas
 cleaning and the folded search text. They are two thirds of a bulk import's Python time, so above
 `PARALLEL_MIN_ROWS` rows a forked process reads and checks the file while this one writes (the other third
 and the database's own work): on two cores the import then takes about the longer of the two, not their sum.
+With `CHECKERS` above one, as many processes read the file and take turns checking its batches (for
+machines with more cores: on two, the importing process needs the second core).
 
 The checking process never queries: the references a row may hold (fields of the taxonomy, a steward campus)
 are loaded before it starts, and a query in it fails loudly (`_no_queries`). Checks that need other rows or
@@ -14,6 +16,7 @@ the database (names, public ids, identifiers, parents) stay in the writing proce
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import itertools
@@ -118,8 +121,9 @@ class CsvStream:
 
 @dataclass(slots=True)
 class CheckedRow:
-    """One row after its own checks. `values` (Organization attribute names to Python values) is None when
-    the row could not be read far enough to have a name; `problems` lists (column, message)."""
+    """One row after its own checks. `problems` lists (column, message); `values` (what the writing process
+    checks against the directory and other rows) is None when the row could not be read far enough to have a
+    name, and `table_row` is empty when it has problems."""
 
     line: int
     problems: list[tuple[str, str]]
@@ -231,7 +235,15 @@ def _blank(value) -> bool:
 
 
 def can_fork() -> bool:
-    return "fork" in multiprocessing.get_all_start_methods() and (os.cpu_count() or 1) > 1
+    """Whether checking may go to forked processes: a system with fork, a second core, and no other thread in
+    this one (a fork copies only the calling thread: a lock another thread held, the import system's or
+    logging's, would stay held in the child forever). The import command and a worker qualify; a threaded web
+    server running an import inline checks its rows itself."""
+    return (
+        "fork" in multiprocessing.get_all_start_methods()
+        and (os.cpu_count() or 1) > 1
+        and threading.active_count() == 1
+    )
 
 
 def checked_batches(
@@ -251,6 +263,8 @@ def checked_batches(
         return
     check.load_references()
     checkers = [_Checker(reopen, check, number, CHECKERS) for number in range(CHECKERS)]
+    for checker in checkers:  # every process forked before the first thread starts (see `can_fork`)
+        checker.listen()
     try:
         for turn in itertools.count():
             message = checkers[turn % CHECKERS].next_message()
@@ -283,7 +297,9 @@ class _Checker:
         self.process.start()
         sending.close()  # the child's end: with it closed here, the pipe reports the child's exit as end of file
         self.received: queue.Queue[bytes | None] = queue.Queue(maxsize=BATCHES_AHEAD)
-        self.thread = threading.Thread(target=self._receive, daemon=True)
+        self.thread = threading.Thread(target=self._receive, name=f"bulk-checker-{number}", daemon=True)
+
+    def listen(self) -> None:
         self.thread.start()
 
     def _receive(self) -> None:
@@ -304,8 +320,12 @@ class _Checker:
         if self.process.is_alive():
             self.process.terminate()  # the file is read (its end is not waited for), or the import stopped early
         self.process.join()
-        self.receiving.close()  # ends the receiving thread, if it still waits
-        self.thread.join(timeout=5)
+        # The receiving thread ends at the pipe's end of file (the process is gone), once it can put what it
+        # holds: take what is queued until it has ended.
+        while self.thread.is_alive():
+            with contextlib.suppress(queue.Empty):
+                self.received.get(timeout=0.1)
+        self.receiving.close()
 
 
 def own_copy(stream: IO[bytes]) -> IO[bytes]:

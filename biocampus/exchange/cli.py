@@ -9,6 +9,12 @@ from django.core.management.base import CommandError
 from tqdm import tqdm
 
 
+class _Bar(tqdm):
+    # No monitor thread (it only wakes bars whose updates stalled): a process with another thread checks a
+    # bulk import's rows itself instead of forking (bulk_rows.can_fork).
+    monitor_interval = 0
+
+
 class ProgressBar:
     """A tqdm bar driven by `bar(done, total)` calls, the shape every importer reports progress in."""
 
@@ -19,7 +25,7 @@ class ProgressBar:
 
     def __call__(self, done: int, total: int) -> None:
         if self._bar is None:
-            self._bar = tqdm(total=total, desc=self._desc, unit="row", file=self._stream, mininterval=0.2)
+            self._bar = _Bar(total=total, desc=self._desc, unit="row", file=self._stream, mininterval=0.2)
         elif self._bar.total != total:
             self._bar.reset(total=total)
         self._bar.update(done - self._bar.n)

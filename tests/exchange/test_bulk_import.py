@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import multiprocessing
+import threading
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -56,6 +57,7 @@ def checking(request, monkeypatch):
         monkeypatch.setattr(bulk_rows, "BATCH_ROWS", 2)
     yield request.param
     assert not multiprocessing.active_children()  # no checking process outlives its import
+    assert not [thread for thread in threading.enumerate() if thread.name.startswith("bulk-checker")]
 
 
 def run_bulk(data: bytes, *, actor, file_name="orgs.csv", dry_run=False):
