@@ -58,14 +58,7 @@ def _decoded_lines(stream: IO[bytes]) -> Iterator[str]:
         try:
             yield raw.decode("utf-8")
         except UnicodeDecodeError as error:
-            raise FileRefused(
-                _(
-                    "The file is not UTF-8 text (byte 0x%(byte)02X on line %(line)s cannot be read). It may be in "
-                    "a legacy encoding such as GBK or Windows-1252: save it as UTF-8 (in Excel: “CSV UTF-8”)."
-                )
-                % {"byte": raw[error.start], "line": number},
-                line=number,
-            ) from error
+            raise formats.not_utf8(raw[error.start], number) from error
 
 
 class CsvStream:

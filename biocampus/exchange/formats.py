@@ -160,19 +160,23 @@ def _sniff(data: bytes) -> str:
     return "json" if text_start in (b"[", b"{") else "csv"
 
 
+def not_utf8(byte: int, line: int) -> FileRefused:
+    """The refusal of a file that is not UTF-8, naming the first byte that cannot be read and its line."""
+    return FileRefused(
+        _(
+            "The file is not UTF-8 text (byte 0x%(byte)02X on line %(line)s cannot be read). It may be in a "
+            "legacy encoding such as GBK or Windows-1252: save it as UTF-8 (in Excel: “CSV UTF-8”)."
+        )
+        % {"byte": byte, "line": line},
+        line=line,
+    )
+
+
 def _decode(data: bytes) -> str:
     try:
         return data.removeprefix(_BOM).decode("utf-8")
     except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise FileRefused(
-            _(
-                "The file is not UTF-8 text (byte 0x%(byte)02X on line %(line)s cannot be read). It may be in a "
-                "legacy encoding such as GBK or Windows-1252: save it as UTF-8 (in Excel: “CSV UTF-8”)."
-            )
-            % {"byte": data[error.start], "line": line},
-            line=line,
-        ) from error
+        raise not_utf8(data[error.start], data[: error.start].count(b"\n") + 1) from error
 
 
 def _headings(raw: list[Any], file_name: str, fmt: str, line: int) -> Table:
