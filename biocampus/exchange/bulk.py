@@ -31,6 +31,7 @@ import functools
 import io
 import itertools
 import json
+import logging
 import time
 import uuid
 from array import array
@@ -54,7 +55,7 @@ from biocampus.directory.models import Organization, OrganizationIdentifier
 from biocampus.directory.services import default_steward
 
 from . import formats
-from .bulk_rows import CheckedRow, CsvStream, RowChecks, checked_batches, own_copy
+from .bulk_rows import CheckedRow, CheckingStopped, CsvStream, RowChecks, checked_batches, own_copy
 from .columns import CellError
 from .formats import FileRefused, Row, Table
 from .kinds import ImportContext, Kind
@@ -74,6 +75,7 @@ MAX_PROBLEMS = 100
 SQLITE_CACHE_KIB = 65536  # 64 MB of page cache for this connection while the import runs
 
 Progress = Callable[[int, int], None]
+logger = logging.getLogger(__name__)
 
 
 def threshold() -> int:
@@ -813,6 +815,17 @@ def import_stream(
         return report
     except CellError as error:
         report.refuse(error.message)
+        return report
+    except CheckingStopped as stopped_checking:
+        logger.error(
+            "bulk import of %s: a checking process stopped: %s\n%s",
+            file_name,
+            stopped_checking,
+            stopped_checking.details,
+        )
+        report.refuse(
+            _("The rows could not be checked: %(reason)s. Nothing was written.") % {"reason": stopped_checking.reason}
+        )
         return report
     report.rows = done
     bulk.problems.sort(key=lambda problem: problem.line or 0)

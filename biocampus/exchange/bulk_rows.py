@@ -227,6 +227,15 @@ def _blank(value) -> bool:
 # --- checking in a second process --------------------------------------------------------------------------
 
 
+class CheckingStopped(Exception):
+    """A checking process failed or died: the import cannot go on (and writes nothing)."""
+
+    def __init__(self, reason: str, *, details: str = ""):
+        super().__init__(reason)
+        self.reason = reason
+        self.details = details  # the child's traceback, for the log
+
+
 def can_fork() -> bool:
     """Whether checking may go to forked processes: a system with fork, a second core, and no other thread in
     this one (a fork copies only the calling thread: a lock another thread held, the import system's or
@@ -270,7 +279,7 @@ def checked_batches(
             elif message[0] == "cell":
                 raise CellError(message[1])
             else:
-                raise RuntimeError("A process checking the rows failed:\n" + message[1])
+                raise CheckingStopped(_("a process checking them failed (the log has the details)"), details=message[1])
     finally:
         for checker in checkers:
             checker.stop()
@@ -306,7 +315,15 @@ class _Checker:
         data = self.received.get()
         if data is None:
             self.process.join()
-            raise RuntimeError(f"A process checking the rows ended without a word (exit code {self.process.exitcode}).")
+            code = self.process.exitcode
+            if code is not None and code < 0:
+                reason = _(
+                    "the process checking them was stopped by signal %(signal)s (the system may have run short of "
+                    "memory)"
+                ) % {"signal": -code}
+            else:
+                reason = _("the process checking them ended with exit code %(code)s") % {"code": code}
+            raise CheckingStopped(reason)
         return pickle.loads(data)  # noqa: S301 - from our own child process
 
     def stop(self) -> None:

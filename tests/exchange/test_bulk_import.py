@@ -7,7 +7,10 @@ in two forked processes taking turns by batches of two rows; the three must impo
 from __future__ import annotations
 
 import io
+import logging
 import multiprocessing
+import os
+import signal
 import threading
 
 import pytest
@@ -463,14 +466,46 @@ def test_a_broken_line_deep_in_the_file_is_refused_with_its_number(users, db_row
 
 
 @pytest.mark.django_db
-def test_the_checking_process_never_queries(users, checking, monkeypatch):
+def test_the_checking_process_never_queries(users, checking, monkeypatch, caplog, db_rows):
     if checking == "here":
         pytest.skip("only a forked checking process is kept from the database")
     # Without the references read beforehand, the first field code would be looked up in the child.
     monkeypatch.setattr(bulk_rows.RowChecks, "load_references", lambda self: None)
+    before = db_rows()
 
-    with pytest.raises(RuntimeError, match="must not query the database"):
-        run_bulk(csv_bytes([HEADINGS, *ROWS]), actor=users.campus_staff)
+    with caplog.at_level(logging.ERROR, logger="biocampus.exchange.bulk"):
+        report = run_bulk(csv_bytes([HEADINGS, *ROWS]), actor=users.campus_staff)
+
+    assert report.refused and db_rows() == before
+    assert report.problems[0].message == (
+        "The rows could not be checked: a process checking them failed (the log has the details). Nothing was written."
+    )
+    assert "must not query the database" in caplog.text  # the child's traceback, in the log
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("death", "expected"),
+    [
+        (lambda: os._exit(9), "the process checking them ended with exit code 9. Nothing was written."),
+        (
+            lambda: os.kill(os.getpid(), signal.SIGKILL),  # as the kernel's out-of-memory killer does
+            "the process checking them was stopped by signal 9 (the system may have run short of memory)",
+        ),
+    ],
+)
+def test_a_checking_process_that_dies_stops_the_import_with_a_message(
+    users, checking, monkeypatch, db_rows, death, expected
+):
+    if checking == "here":
+        pytest.skip("a forked checking process only")
+    monkeypatch.setattr(bulk_rows.RowChecks, "__call__", lambda self, row: death())
+    before = db_rows()
+
+    report = run_bulk(csv_bytes([HEADINGS, *ROWS]), actor=users.campus_staff)
+
+    assert report.refused and db_rows() == before
+    assert expected in report.problems[0].message
 
 
 @pytest.mark.django_db
