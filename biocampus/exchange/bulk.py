@@ -315,8 +315,8 @@ class BulkImport:
         )
         self.history_tables = (history, m2m_history, identifier_history)
         # SQLite: the import reserves contiguous ids, so the history is copied from the rows just written in SQL
-        # (a row's history id is its id plus an offset): 1M organisations' history rows in 2 s instead of 8 s of
-        # binding every value again. PostgreSQL takes ids from sequences (not contiguous) and COPYs the tuples.
+        # (a row's history id is its id plus an offset): at a million rows, the history of the organisations,
+        # their fields and identifiers in 4 s instead of 17 s of binding every value again. PostgreSQL takes ids from sequences (not contiguous) and COPYs the tuples.
         self.history_in_sql = connection.vendor == "sqlite"
         self.org_history_sql = _history_copy_sql(Organization, history)
         self.identifier_history_sql = _history_copy_sql(OrganizationIdentifier, identifier_history)
