@@ -203,10 +203,8 @@ class BulkImport:
         self.resolver = Resolver(actor)
         self.ctx = ImportContext(actor=actor, file_name=file_name, resolver=self.resolver)
         self.problems: list[Problem] = []
-        self.invalid = 0
         self.state = BulkState()
         self._next_ids: dict[str, list[int]] = {}
-        self.lines_by_id: dict[int, int] = {}
 
     def import_rows(
         self, rows: Iterable[Row], *, expected_rows: int, progress: Progress | None, reopen: Callable
@@ -266,7 +264,6 @@ class BulkImport:
         return [("name", message + " " + _(UPDATE_HINT))]
 
     def _refuse(self, line: int, problems: Iterable[tuple[str, str]]) -> None:
-        self.invalid += 1
         self.problems += [Problem(line, column, message) for column, message in problems]
         return None
 
