@@ -264,10 +264,12 @@ def checked_batches(
             yield batch
         return
     check.load_references()
-    checkers = [_Checker(reopen, check, number, CHECKERS) for number in range(CHECKERS)]
-    for checker in checkers:  # every process forked before the first thread starts (see `can_fork`)
-        checker.listen()
+    checkers: list[_Checker] = []
     try:
+        for number in range(CHECKERS):
+            checkers.append(_Checker(reopen, check, number, CHECKERS))
+        for checker in checkers:  # every process forked before the first thread starts (see `can_fork`)
+            checker.listen()
         for turn in itertools.count():
             message = checkers[turn % CHECKERS].next_message()
             if isinstance(message, list):
