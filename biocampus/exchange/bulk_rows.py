@@ -39,7 +39,7 @@ from biocampus.directory.models import Organization
 from biocampus.directory.services import clean_aliases, organization_search_text
 
 from . import formats
-from .columns import CellError
+from .columns import CellError, is_blank
 from .formats import FileRefused, Row
 from .kinds import ImportContext, Kind
 
@@ -158,7 +158,7 @@ class RowChecks:
         if row.problem:
             return CheckedRow(row.line, [("", row.problem)])
         cells = row.cells
-        if not _blank(cells.get("match")):
+        if not is_blank(cells.get("match")):
             message = _("The bulk import only creates organisations; decide on matches in a normal import.")
             return CheckedRow(row.line, [("match", message)])
         parent_text = cells.pop("parent", None)
@@ -220,10 +220,6 @@ class _Names:
     city: str
 
 
-def _blank(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 # --- checking in a second process --------------------------------------------------------------------------
 
 
@@ -254,14 +250,7 @@ def checked_batches(
     """The file's rows checked, in batches in file order: here, or in forked processes for a large file, each
     reading the file for itself from the start (`reopen`)."""
     if expected_rows < PARALLEL_MIN_ROWS or not can_fork():
-        batch = []
-        for row in rows:
-            batch.append(check(row))
-            if len(batch) >= BATCH_ROWS:
-                yield batch
-                batch = []
-        if batch:
-            yield batch
+        yield from _checked_in_turn(rows, check, number=0, count=1)
         return
     check.load_references()
     checkers: list[_Checker] = []
@@ -386,22 +375,27 @@ def _no_queries(execute, sql, params, many, context):
     raise RuntimeError("The bulk import's checking process must not query the database: " + sql[:200])
 
 
+def _checked_in_turn(rows: Iterable[Row], check: RowChecks, *, number: int, count: int) -> Iterator[list[CheckedRow]]:
+    """Every row read; those of every `count`-th batch of BATCH_ROWS (from `number`) checked, batch by batch."""
+    batch = []
+    for index, row in enumerate(rows):
+        if (index // BATCH_ROWS) % count == number:
+            batch.append(check(row))
+            if index % BATCH_ROWS == BATCH_ROWS - 1:
+                yield batch
+                batch = []
+    if batch:
+        yield batch
+
+
 def _check_in_child(reopen: Callable[[], Iterable[Row]], check: RowChecks, sending, number: int, count: int) -> None:
     """A forked process: read every row, check those of its batches (every `count`-th, from `number`) and send
     them; then an end, or what stopped it. It never uses the database connection it inherited (a query
     raises), and it ends with os._exit (multiprocessing's own), so that connection is not closed from here."""
     connection.execute_wrappers.append(_no_queries)
     try:
-        batch = []
-        for index, row in enumerate(reopen()):
-            position, turn = index % BATCH_ROWS, index // BATCH_ROWS
-            if turn % count == number:
-                batch.append(check(row).to_wire())
-                if position == BATCH_ROWS - 1:
-                    sending.send(batch)
-                    batch = []
-        if batch:
-            sending.send(batch)
+        for batch in _checked_in_turn(reopen(), check, number=number, count=count):
+            sending.send([row.to_wire() for row in batch])
         sending.send((_END,))
     except FileRefused as refusal:
         sending.send(("refused", refusal.message, refusal.line))
