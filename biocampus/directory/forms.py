@@ -19,6 +19,7 @@ from biocampus.core.text import clean_text
 
 from .choices import OrganizationKind
 from .models import Field, Organization, Person
+from .search import SearchQuery
 
 _PUBLIC_ID = re.compile(r"\[([0-9a-f-]{36})\]\s*$")
 
@@ -194,7 +195,8 @@ class DirectoryFilterForm(UserFormMixin, forms.Form):
     )
 
     def clean_q(self):
-        return self.cleaned_data["q"].replace("\x00", "").strip()
+        # A SearchQuery: the page's facets and list then ask the search index about it once between them.
+        return SearchQuery(self.cleaned_data["q"].replace("\x00", "").strip())
 
     def clean_as_of(self):
         as_of = self.cleaned_data["as_of"]

@@ -363,6 +363,16 @@ def test_the_facets_of_a_query_with_few_matches_match_the_phrase_once(registry, 
     assert sum("MATCH" in query["sql"] for query in captured.captured_queries) == 1
 
 
+@pytest.mark.skipif(not SQLITE, reason="SQLite's FTS5 table")
+def test_a_directory_page_with_few_matches_asks_the_index_once(registry, users, client):
+    client.force_login(users.campus_admin)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/organizations/", {"q": "teddy lab"})
+    assert "Teddy Lab Services" in response.text
+    asked = [query["sql"] for query in captured.captured_queries if "MATCH" in query["sql"]]
+    assert len(asked) == 1, asked
+
+
 # --- did you mean ---------------------------------------------------------------------------------------------
 
 
