@@ -97,7 +97,7 @@ def import_all(
                 actor=actor,
                 options=ImportOptions(restore=True, create_new=True),
                 resolver=resolver,
-                progress=(lambda done, total, name=name: progress(name, done, total)) if progress else None,
+                progress=(lambda done, total, stage=None, name=name: progress(name, done, total)) if progress else None,
             )
             reports.append(report)
             if not report.ok:

@@ -8,6 +8,8 @@ from contextlib import contextmanager
 from django.core.management.base import CommandError
 from tqdm import tqdm
 
+from .bulk import STAGE_LABELS
+
 
 class _Bar(tqdm):
     # No monitor thread (it only wakes bars whose updates stalled): a process with another thread checks a
@@ -23,12 +25,14 @@ class ProgressBar:
         self._desc = desc
         self._bar: tqdm | None = None
 
-    def __call__(self, done: int, total: int) -> None:
+    def __call__(self, done: int, total: int, stage: str | None = None) -> None:
         if self._bar is None:
             self._bar = _Bar(total=total, desc=self._desc, unit="row", file=self._stream, mininterval=0.2)
         elif self._bar.total != total:
             self._bar.reset(total=total)
         self._bar.update(done - self._bar.n)
+        # After the last row, what the bar (standing full) waits for; cleared by the next count.
+        self._bar.set_postfix_str(str(STAGE_LABELS.get(stage, stage)) if stage else "", refresh=bool(stage))
 
     def set_description(self, desc: str) -> None:
         self._desc = desc

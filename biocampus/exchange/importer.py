@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,7 +25,7 @@ from .kinds.base import problems_of
 from .references import Resolver
 from .report import Note, Outcome, Problem, Report
 
-Progress = Callable[[int, int], None]
+Progress = bulk.Progress
 
 
 @dataclass

@@ -42,7 +42,8 @@ def progress_dir() -> Path:
 
 
 class RunProgress:
-    """Called by the importer after each row; writes `{"done": n, "total": m}` for the page to poll."""
+    """Called by the importer after each row; writes `{"done": n, "total": m, "stage": key or null}` for the
+    page to poll (stage: what a bulk import does after its last row, bulk.STAGE_LABELS)."""
 
     interval = 0.25  # seconds between writes: the page polls every second
 
@@ -50,29 +51,30 @@ class RunProgress:
         self.path = progress_dir() / f"{run.public_id}.json"
         self._written_at = 0.0
 
-    def __call__(self, done: int, total: int) -> None:
+    def __call__(self, done: int, total: int, stage: str | None = None) -> None:
         now = time.monotonic()
-        if done < total and now - self._written_at < self.interval:
+        if done < total and stage is None and now - self._written_at < self.interval:
             return
         self._written_at = now
         self.path.parent.mkdir(parents=True, exist_ok=True)
         scratch = self.path.with_suffix(".tmp")
-        scratch.write_text(json.dumps({"done": done, "total": total}), encoding="utf-8")
+        scratch.write_text(json.dumps({"done": done, "total": total, "stage": stage}), encoding="utf-8")
         os.replace(scratch, self.path)
 
     def clear(self) -> None:
         self.path.unlink(missing_ok=True)
 
 
-def progress_of(run: ImportRun) -> tuple[int, int]:
-    """(rows done, rows) of a running stage, from its progress file; else what the run last recorded."""
+def progress_of(run: ImportRun) -> tuple[int, int, str | None]:
+    """(rows done, rows, stage) of a running stage, from its progress file; else what the run last recorded.
+    The stage is a key of bulk.STAGE_LABELS once a bulk import has read its last row, else None."""
     if run.status == Status.RUNNING:
         try:
             data = json.loads(RunProgress(run).path.read_text(encoding="utf-8"))
-            return int(data["done"]), int(data["total"])
-        except (OSError, ValueError, KeyError):
+            return int(data["done"]), int(data["total"]), data.get("stage")
+        except (OSError, ValueError, KeyError, TypeError):
             pass
-    return run.progress_done, run.progress_total
+    return run.progress_done, run.progress_total, None
 
 
 def queue(run: ImportRun, *, stage: str) -> ImportRun:

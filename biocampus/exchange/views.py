@@ -24,6 +24,7 @@ from biocampus.directory.models import Organization
 from biocampus.directory.selectors import organizations_for
 
 from . import formats, runs
+from .bulk import STAGE_LABELS
 from .exporter import export_records
 from .forms import ConfirmForm, MergeForm, UploadForm
 from .kinds import KINDS, Kind, kind_for_model
@@ -66,7 +67,7 @@ def import_start(request):
 
 
 def _run_context(request, run: ImportRun, **extra) -> dict:
-    done, total = runs.progress_of(run)
+    done, total, stage = runs.progress_of(run)
     report = runs.report_of(run) if run.status == ImportRun.Status.DONE else None
     context = {
         "run": run,
@@ -75,6 +76,7 @@ def _run_context(request, run: ImportRun, **extra) -> dict:
         "done": done,
         "total": total,
         "percent": int(100 * done / total) if total else 0,
+        "stage": STAGE_LABELS.get(stage) if stage else None,
         "inline_delay": runs.inline_delay(run),
     }
     if report is not None and run.stage == ImportRun.Stage.PREVIEW and not report.refused:

@@ -401,14 +401,16 @@ def test_fifty_thousand_streamed_rows_import(users, tmp_path):
         path,
         actor=users.campus_staff,
         options=ImportOptions(bulk=True),
-        progress=lambda done, total: seen.append((done, total)),
+        progress=lambda done, total, stage=None: seen.append((done, total, stage)),
     )
 
     assert report.ok and report.counts["created"] == 50_000, report.as_text()[:2000]
     assert Organization.objects.filter(name__startswith="Generated Organisation").count() == 50_000
     assert OrganizationIdentifier.objects.filter(value__startswith="G").count() == 50_000
     assert Organization.history.filter(name__startswith="Generated Organisation").count() == 50_000
-    assert seen[-1] == (50_000, 50_000) and len(seen) >= 5  # progress after each chunk
+    assert len(seen) >= 5 and all(stage is None for *_counts, stage in seen[:-2])  # progress after each chunk
+    # After the last row, the stage the import is in while the bar stands full; then the end.
+    assert seen[-2:] == [(50_000, 50_000, bulk.FINISHING), (50_000, 50_000, None)]
 
 
 @pytest.mark.django_db
@@ -421,6 +423,8 @@ def test_the_command_imports_in_bulk_and_refuses_what_it_cannot(users, tmp_path)
 
     assert "3 created" in out.getvalue() and "Imported." in out.getvalue()
     assert Organization.objects.filter(name="Gamma Capital").exists()
+    # The bar says what it waits for once every row is read (tqdm's postfix, after the counts).
+    assert "checking the names and building the indexes" in err.getvalue()
     with pytest.raises(CommandError, match="cannot --skip-invalid"):
         call_command("import", "organizations", str(path), "--bulk", "--skip-invalid", stdout=out, stderr=err)
     with pytest.raises(CommandError, match="from a .csv file only"):

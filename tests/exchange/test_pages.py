@@ -134,6 +134,11 @@ class TestImportPage:
         runs.RunProgress(run)(2, 3)
         status = staff.get(f"/imports/{run.public_id}/status/").content.decode()
         assert '<progress id="import-progress" value="2" max="3">' in status and "2 / 3 (66%)" in status
+        # A bulk import past its last row: the page says what it does, its progress element turns indeterminate.
+        runs.RunProgress(run)(3, 3, "finishing")
+        status = staff.get(f"/imports/{run.public_id}/status/").content.decode()
+        assert "now checking the names and building the indexes" in status
+        assert '<progress id="import-progress"></progress>' in status
 
         ImportRun.objects.filter(pk=run.pk).update(status="queued")
         run_queued(staff, run)
