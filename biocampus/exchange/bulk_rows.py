@@ -147,7 +147,7 @@ class RowChecks:
         self.kind = kind
         self.ctx = ctx
         self.table_row = table_row
-        self._columns = {column.name: column for column in kind.columns}
+        self._columns = kind.columns_by_name()
         self._validated = [Organization._meta.get_field(name) for name in ("website", "founded_year")]
 
     def load_references(self) -> None:

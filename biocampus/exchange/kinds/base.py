@@ -129,9 +129,10 @@ class Kind:
     # --- columns
 
     def column(self, name: str) -> Column:
-        return self._columns_by_name()[name]
+        return self.columns_by_name()[name]
 
-    def _columns_by_name(self) -> dict[str, Column]:
+    def columns_by_name(self) -> dict[str, Column]:
+        """The columns by name (made once per kind: a bulk import looks one up for each value)."""
         if "_by_name" not in self.__dict__:
             self._by_name = {column.name: column for column in self.columns}
         return self._by_name
@@ -150,7 +151,7 @@ class Kind:
 
     def check_headings(self, table: Table) -> list[str]:
         """What is wrong with the file's columns: unknown ones (a typo would silently drop data), missing ones."""
-        known = self._columns_by_name()
+        known = self.columns_by_name()
         problems = []
         for heading in table.headings:
             if heading not in known:
