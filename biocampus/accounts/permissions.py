@@ -114,7 +114,10 @@ class Access:
     resident_organizations: dict[int, frozenset[int]] = field(default_factory=dict)
 
 
-def _memberships_of(user_id):
+def memberships_of_user(user_id):
+    """The user's memberships as rows of campus_id, role and organization_id: what access_for reads (and, as a
+    correlated subquery on an OuterRef, what accounts.services.token_user brings along with the user and
+    hands to remember_memberships)."""
     from .models import Membership  # the models import this module
 
     # No order (the model's default sorts by the user's name, a join).
@@ -122,7 +125,7 @@ def _memberships_of(user_id):
 
 
 # Every request of a member reads its memberships: compiled once per process (core.prepared).
-_MEMBERSHIPS = PreparedValues(_memberships_of, user_id=stand_in_int())
+_MEMBERSHIPS = PreparedValues(memberships_of_user, user_id=stand_in_int())
 
 
 def access_for(user: User | None) -> Access:
@@ -131,9 +134,14 @@ def access_for(user: User | None) -> Access:
     cached = getattr(user, "_biocampus_access", None)
     if cached is not None:
         return cached
+    return remember_memberships(user, _MEMBERSHIPS.rows(user_id=user.pk))
+
+
+def remember_memberships(user: User, rows: list[dict]) -> Access:
+    """The user's Access from their memberships' rows (campus_id, role, organization_id), kept on the user
+    object for the rest of the request."""
     admin, editor, reader, resident, own, partner = set(), set(), set(), set(), set(), set()
     resident_organizations: dict[int, set[int]] = {}
-    rows = _MEMBERSHIPS.rows(user_id=user.pk)
     for row in rows:
         campus_id, role, organization_id = row["campus_id"], row["role"], row["organization_id"]
         if role == Role.CAMPUS_ADMIN:

@@ -12,13 +12,16 @@ import secrets
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from biocampus.core.prepared import PreparedValues
+from biocampus.core.sql import JSONRows
 from biocampus.core.text import clean_text
 
 from .models import ApiToken, User
+from .permissions import memberships_of_user, remember_memberships
 
 # Every token starts with this, so a leaked one is recognisable (secret scanners, logs) as a BioCampus token.
 TOKEN_PREFIX = "bc_"  # noqa: S105 (a marker, not a secret)
@@ -73,12 +76,18 @@ def token_revoke(*, actor, token: ApiToken) -> ApiToken:
 
 
 _USER_COLUMNS = tuple(field.attname for field in User._meta.concrete_fields)
-# Every API request looks its token up: compiled once per process (core.prepared), with its owner's columns.
+_MEMBERSHIP_COLUMNS = ("campus_id", "role", "organization_id")
+# Every API request looks its token up: compiled once per process (core.prepared), with its owner's columns
+# and memberships (a JSON column: each query of a request is a round trip and a parse on PostgreSQL). Read
+# on every request, never cached: a revoked token or a removed membership counts on the next one.
 _VALID_TOKEN = PreparedValues(
     lambda key_hash: (
         ApiToken.objects.filter(key_hash=key_hash, revoked_at__isnull=True, user__is_active=True)
         .order_by()
-        .values("pk", "expires_at", "last_used_at", *(f"user__{column}" for column in _USER_COLUMNS))[:1]
+        .annotate(owner_memberships=JSONRows(memberships_of_user(OuterRef("user_id")), columns=_MEMBERSHIP_COLUMNS))
+        .values(
+            "pk", "expires_at", "last_used_at", "owner_memberships", *(f"user__{column}" for column in _USER_COLUMNS)
+        )[:1]
     ),
     key_hash="stand-in for a token hash",
 )
@@ -94,4 +103,6 @@ def token_user(secret: str) -> User | None:
         return None
     if token["last_used_at"] is None or now - token["last_used_at"] >= LAST_USED_RESOLUTION:
         ApiToken.objects.filter(pk=token["pk"]).update(last_used_at=now)
-    return User.from_db(_VALID_TOKEN.using, _USER_COLUMNS, [token[f"user__{column}"] for column in _USER_COLUMNS])
+    user = User.from_db(_VALID_TOKEN.using, _USER_COLUMNS, [token[f"user__{column}"] for column in _USER_COLUMNS])
+    remember_memberships(user, token["owner_memberships"])
+    return user

@@ -1,8 +1,8 @@
 """Hot reads whose SQL is compiled once per process instead of on every request.
 
 Django builds and compiles a queryset's SQL each time it runs: for a lookup by one key that is most of the
-cost (0.3–0.6 ms a query on this machine against ~0.05 ms to execute it), and an API detail request makes
-five of them. A `PreparedValues` is written as an ordinary values() queryset over named parameters; the
+cost (0.3–0.6 ms a query on this machine against ~0.05 ms to execute it), and every API request makes
+them (the token with its owner's memberships, then the record). A `PreparedValues` is written as an ordinary values() queryset over named parameters; the
 first call on a database compiles it once with stand-in values, notes where each stand-in landed among the
 SQL parameters, and every later call runs that SQL with the real values and the same result converters
 (dates, decimals, UUIDs and JSON come back as values() gives them). The queries still go through Django's
@@ -83,7 +83,9 @@ class PreparedValues:
             compiler = query.get_compiler(connection=connection)
             sql, params = compiler.as_sql()
             slots = [self._slot(name, stand_in, params, sql) for name, stand_in in self.stand_ins.items()]
-            names = [*query.extra_select, *query.values_select, *query.annotation_select]
+            # The columns in the order of the SELECT: values() keeps the order it was given, annotations among
+            # the fields (query.selected, Django 5.2); the older attributes list fields, then annotations.
+            names = list(query.selected or ()) or [*query.extra_select, *query.values_select, *query.annotation_select]
             if len(names) != compiler.col_count:
                 raise ValueError("PreparedValues needs a values() queryset (named columns)")
             fields = [column[0] for column in compiler.select[: compiler.col_count]]

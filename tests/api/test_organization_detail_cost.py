@@ -18,9 +18,9 @@ from tests.factories import FieldFactory, OrganizationFactory, OrganizationIdent
 
 pytestmark = pytest.mark.django_db
 
-# token (with its user), the user's memberships, the organisation (with parent and steward), its fields,
-# its identifiers.
-DETAIL_QUERIES = 5
+# the token (with its user, and the user's memberships as a JSON column), the organisation (with parent and
+# steward, and its fields and identifiers as JSON columns).
+DETAIL_QUERIES = 2
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
 from biocampus.accounts.permissions import reads_every, visible
@@ -45,6 +46,23 @@ def test_rows_are_those_of_the_queryset_for_each_value():
         assert isinstance(got[0]["public_id"], uuid.UUID) and isinstance(got[0]["created_at"], datetime.datetime)
     assert by_id.rows(public_id=uuid.uuid4()) == []
     assert by_id.first(public_id=uuid.uuid4()) is None
+
+
+def test_an_annotation_among_the_fields_keeps_its_place_and_its_name():
+    """values() keeps the order it is given (Django 5.2): a column annotated between two fields is read there."""
+    lab = OrganizationFactory(name="Teddy Lab", founded_year=2019)
+
+    def build(public_id):
+        return (
+            Organization.objects.filter(public_id=public_id)
+            .annotate(next_year=F("founded_year") + 1)
+            .values("name", "next_year", "founded_year", "created_at")
+        )
+
+    got = PreparedValues(build, public_id=stand_in_uuid()).rows(public_id=lab.public_id)
+    assert got == list(build(lab.public_id))
+    assert got[0]["next_year"] == 2020 and got[0]["founded_year"] == 2019
+    assert isinstance(got[0]["created_at"], datetime.datetime)
 
 
 def test_decimals_dates_and_a_string_parameter_keep_their_types():
