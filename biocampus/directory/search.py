@@ -90,8 +90,8 @@ MAX_PREFIX_TRIGRAMS = 1000
 # Chinese name is the query), looked up by name rather than among every match (many_matches_page): a prefix
 # is a range of the lower-cased name, and the kind and country beside it in the index are checked there, so
 # that names outside the facets cost no row read ("suzhou", kind company, country CN at 1,000,000: 7,393
-# names start with it, none of them a Chinese company; 10 ms of row reads → 0.5 ms). Migration 0006.
-# The indexes: (lower(name), kind, country) and (name_zh), made by migrations 0005 and 0006.
+# names start with it, none of them a Chinese company; 10 ms of row reads → 0.5 ms). The indexes:
+# (lower(name), kind, country) and (name_zh), made by migrations 0006 and 0005.
 NAME_PREFIX_INDEX = "org_name_prefix_kind_country_idx"
 BEST_MATCH_INDEXES = (NAME_PREFIX_INDEX, "org_name_zh_idx")
 
