@@ -56,28 +56,27 @@ def organizations_for(
     field: list[Field] | None = None,
     campus: list[Campus] | None = None,
     status: list[str] | None = None,
+    with_fields: bool = True,
 ) -> QuerySet[Organization]:
+    """The organisations the user may read, filtered and searched, each with its visible residencies and
+    (unless `with_fields` is False: the directory page shows none) its fields."""
     organizations = visible(Organization.objects.all(), user)
     organizations = _filtered(
         organizations, user=user, kind=kind, country=country, field=field, campus=campus, status=status
     )
     organizations = search_organizations(organizations, q) if q else organizations
-    return organizations.prefetch_related(
-        Prefetch(
-            "residencies",
-            queryset=visible(Residency.objects.all(), user)
-            .select_related("campus__organization")
-            .order_by("campus__slug"),
-            to_attr="visible_residencies",
-        ),
-        "fields",
+    residencies = Prefetch(
+        "residencies",
+        queryset=visible(Residency.objects.all(), user).select_related("campus__organization").order_by("campus__slug"),
+        to_attr="visible_residencies",
     )
+    return organizations.prefetch_related(residencies, *(["fields"] if with_fields else []))
 
 
 def many_matches_reader(user, *, q: str, **filters) -> Callable[[list | None, int], list | None]:
     """For a directory search with many matches: reads the page after a cursor's values in the order of
     organizations_for(), without sorting every match (search.many_matches_page; None where it declines)."""
-    unsearched = organizations_for(user, **filters)
+    unsearched = organizations_for(user, with_fields=False, **filters)
     kind, country = filters.get("kind"), filters.get("country")
     return lambda after, size: many_matches_page(
         unsearched, q, after=after, size=size, kind=kind, country=[str(code) for code in country or ()]

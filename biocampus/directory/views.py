@@ -161,7 +161,7 @@ def organization_list(request):
     as_of = filters.pop("as_of", None)
     read_forward = None
     if as_of is None:
-        organizations = organizations_for(request.user, **filters)
+        organizations = organizations_for(request.user, with_fields=False, **filters)
         facets = directory_facets(request.user, **filters)
         if filters.get("q") and facets.total > FACET_SAMPLE:
             # Many matches: read them in name order rather than sort them all (when the database can).
