@@ -58,12 +58,19 @@ def database_from_env(default_sqlite_path: Path) -> dict:
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
             },
         }
-    if config["ENGINE"].endswith("postgresql") and os.environ.get("PGBOUNCER", "").lower() in ("1", "true", "yes"):
+    if config["ENGINE"].endswith("postgresql") and env_bool("PGBOUNCER", False):
         # Behind pgbouncer in transaction mode a named cursor's next fetch may reach another server
         # connection ("cursor does not exist"): stream with client-side cursors instead.
         config["DISABLE_SERVER_SIDE_CURSORS"] = True
     config.setdefault("TEST", {})
     return config
+
+
+def prepared_statements_from_env() -> bool:
+    """Whether the hot reads of core.prepared are PREPAREd once per PostgreSQL connection: yes, unless
+    PG_PREPARED_STATEMENTS says no, or PGBOUNCER says a pooler in transaction mode sits between (it hands
+    each transaction any server connection, where the statement was never prepared)."""
+    return env_bool("PG_PREPARED_STATEMENTS", not env_bool("PGBOUNCER", False))
 
 
 DEBUG = env_bool("DEBUG", False)
@@ -149,6 +156,7 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": database_from_env(VAR_DIR / "biocampus.sqlite3")}
+BIOCAMPUS_PREPARED_STATEMENTS = prepared_statements_from_env()  # PostgreSQL only; see core/prepared.py
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

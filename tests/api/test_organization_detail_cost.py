@@ -7,6 +7,7 @@ import json
 
 import pytest
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection
 from django.http import HttpResponse
 from django.test import Client
 
@@ -117,3 +118,32 @@ def test_the_organisation_page_lists_its_units_and_people_by_name(group, users):
     people = [page.index(name) for name in ("Chen Jing", "Li Na", "Wang Wei")]
     assert units == sorted(units)
     assert people == sorted(people)
+
+
+def _prepared(column: str) -> list[tuple[int, int]]:
+    """(generic plans, custom plans) of each statement prepared on this connection that names `column`."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement LIKE %s",
+            [f'%AS "{column}"%'],
+        )
+        return cursor.fetchall()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
+def test_on_postgresql_the_detail_plans_its_two_queries_once_per_connection(api, group):
+    """PostgreSQL parses and plans every statement it is sent; the detail's two reads are prepared on the
+    connection (core.prepared), so after PostgreSQL's five custom plans the next requests reuse one."""
+    client = api("campus_admin")
+    path = f"/organizations/{group.public_id}"
+    for _ in range(7):
+        response = client.get(path)
+        assert response.status_code == 200
+    assert response.json()["name"] == "Teddy Lab"
+
+    # the token's read (with its owner's memberships), the organisation's (with its identifiers)
+    for column in ("owner_memberships", "identifier_rows"):
+        plans = _prepared(column)
+        assert len(plans) == 1, (column, plans)
+        generic, custom = plans[0]
+        assert generic >= 1 and custom <= 5, (column, plans)

@@ -9,13 +9,14 @@ import uuid
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import DataError, connection, transaction
 from django.db.models import F
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
 from biocampus.accounts.permissions import reads_every, visible
 from biocampus.campuses.models import Residency
-from biocampus.core.prepared import PreparedValues, stand_in_int, stand_in_uuid
+from biocampus.core.prepared import PreparedValues, _numbered_placeholders, stand_in_int, stand_in_uuid
 from biocampus.directory.models import Organization
 from biocampus.progress.models import Target
 from tests.factories import OrganizationFactory, TargetFactory
@@ -122,3 +123,88 @@ def test_reads_every_is_true_only_where_visible_keeps_every_row(users, resident_
     assert reads_every(Organization, users.no_membership) is False
     assert reads_every(Residency, users.resident_member) is False
     assert reads_every(Residency, users.superuser) is True
+
+
+# --- PostgreSQL: PREPARE once per connection, EXECUTE afterwards -------------------------------------------
+
+postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="PREPARE/EXECUTE is PostgreSQL's")
+
+
+def _names_of_prepared() -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM pg_prepared_statements")
+        return {name for (name,) in cursor.fetchall()}
+
+
+def _by_founded_year():
+    """Names of the organisations founded in `year`. The column's alias is new each call: the statement
+    PREPAREd outlives a test's rollback, and each test must see its own query prepared."""
+    column = f"name_{uuid.uuid4().hex[:12]}"
+    prepared = PreparedValues(
+        lambda year: Organization.objects.filter(founded_year=year).order_by("name").values(**{column: F("name")}),
+        year=31_999,  # a year no test uses, within the column's range (Django answers nothing outside it)
+    )
+    return lambda year: [row[column] for row in prepared.rows(year=year)]
+
+
+def test_placeholders_are_numbered_and_escaped_percents_kept():
+    assert _numbered_placeholders("SELECT '%%s', %s FROM t WHERE a = %s AND b LIKE '50%%'") == (
+        "SELECT '%%s', $1 FROM t WHERE a = $2 AND b LIKE '50%%'"
+    )
+
+
+@postgresql_only
+def test_on_postgresql_the_first_run_prepares_the_statement_in_its_one_query():
+    OrganizationFactory(name="Old Lab", founded_year=1990)
+    OrganizationFactory(name="New Lab", founded_year=2020)
+    by_year = _by_founded_year()
+    before = _names_of_prepared()
+
+    with CaptureQueriesContext(connection) as queries:
+        assert by_year(1990) == ["Old Lab"]
+    assert len(queries) == 1
+    assert queries[0]["sql"].startswith("PREPARE ")
+    (name,) = _names_of_prepared() - before
+
+    with CaptureQueriesContext(connection) as queries:
+        assert by_year(2020) == ["New Lab"]
+        assert by_year(1800) == []
+    assert [query["sql"] for query in queries] == [f"EXECUTE {name}(2020)", f"EXECUTE {name}(1800)"]
+
+
+@postgresql_only
+def test_a_run_that_fails_after_preparing_leaves_the_next_ones_working():
+    """The statement may outlive the failed run's rollback: the next run prepares under a new name."""
+    OrganizationFactory(name="Old Lab", founded_year=1990)
+    by_year = _by_founded_year()
+    with pytest.raises(DataError), transaction.atomic():
+        by_year(10**30)  # prepared, then EXECUTE refuses a number out of the column's range
+
+    assert by_year(1990) == ["Old Lab"]
+    assert by_year(1990) == ["Old Lab"]
+
+
+@postgresql_only
+@override_settings(BIOCAMPUS_PREPARED_STATEMENTS=False)
+def test_with_prepared_statements_turned_off_nothing_is_prepared():
+    OrganizationFactory(name="Old Lab", founded_year=1990)
+    by_year = _by_founded_year()
+    before = _names_of_prepared()
+
+    with CaptureQueriesContext(connection) as queries:
+        assert by_year(1990) == ["Old Lab"]
+    assert queries[0]["sql"].startswith("SELECT ")
+    assert _names_of_prepared() == before
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_a_new_connection_prepares_again():
+    """Django opens a new connection after CONN_MAX_AGE or an error; the old one's statements are gone."""
+    OrganizationFactory(name="Old Lab", founded_year=1990)
+    by_year = _by_founded_year()
+    assert by_year(1990) == ["Old Lab"]
+    connection.close()
+
+    assert by_year(1990) == ["Old Lab"]
+    assert len(_names_of_prepared()) == 1
