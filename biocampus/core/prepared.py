@@ -31,6 +31,7 @@ import re
 import secrets
 import threading
 import uuid
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -138,23 +139,26 @@ class PreparedValues:
 
 @dataclass
 class _ServerStatements:
-    """The statements prepared on one server connection: `PREPARE` lasts as long as the session and a
-    ROLLBACK does not undo it, so a new connection (Django reconnects after CONN_MAX_AGE or an error)
-    starts empty."""
+    """The statements prepared on one server connection."""
 
-    session: Any  # the driver's connection these were prepared on
     ready: dict[str, str] = field(default_factory=dict)  # SQL -> the name it is prepared under
     attempts: dict[str, int] = field(default_factory=dict)
 
 
+# Keyed by the driver's connection, not by Django's wrapper: `PREPARE` lasts as long as the server session
+# (a ROLLBACK does not undo it), a new connection (after CONN_MAX_AGE or an error) starts empty, and with
+# Django's connection pool (`"OPTIONS": {"pool": True}`) another thread's wrapper may get this session next.
+_STATEMENTS: weakref.WeakKeyDictionary[Any, _ServerStatements] = weakref.WeakKeyDictionary()
+_STATEMENTS_LOCK = threading.Lock()
+
+
 def _server_statements(connection) -> _ServerStatements:
-    known = getattr(connection, "_biocampus_statements", None)
-    # Identity, not equality: the old driver connection is kept alive by `known`, so a new one cannot
-    # reuse its id.
-    if known is None or known.session is not connection.connection:
-        known = _ServerStatements(connection.connection)
-        connection._biocampus_statements = known
-    return known
+    session = connection.connection
+    with _STATEMENTS_LOCK:
+        known = _STATEMENTS.get(session)
+        if known is None:
+            known = _STATEMENTS[session] = _ServerStatements()
+        return known
 
 
 def _execute_prepared(cursor, connection, sql: str, params: list) -> None:

@@ -9,14 +9,20 @@ import uuid
 from decimal import Decimal
 
 import pytest
-from django.db import DataError, connection, transaction
+from django.db import DataError, connection, connections, transaction
 from django.db.models import F
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
 from biocampus.accounts.permissions import reads_every, visible
 from biocampus.campuses.models import Residency
-from biocampus.core.prepared import PreparedValues, _numbered_placeholders, stand_in_int, stand_in_uuid
+from biocampus.core.prepared import (
+    PreparedValues,
+    _numbered_placeholders,
+    _server_statements,
+    stand_in_int,
+    stand_in_uuid,
+)
 from biocampus.directory.models import Organization
 from biocampus.progress.models import Target
 from tests.factories import OrganizationFactory, TargetFactory
@@ -208,3 +214,17 @@ def test_a_new_connection_prepares_again():
 
     assert by_year(1990) == ["Old Lab"]
     assert len(_names_of_prepared()) == 1
+
+
+@postgresql_only
+def test_what_is_prepared_is_known_per_server_session_not_per_django_connection():
+    """With Django's connection pool another thread's wrapper may be handed this session next: it must not
+    PREPARE a name the session already has."""
+    OrganizationFactory(name="Old Lab", founded_year=1990)
+    by_year = _by_founded_year()
+    assert by_year(1990) == ["Old Lab"]
+    other = connections.create_connection("default")
+    other.connection = connection.connection  # what the pool does when it hands the session on
+
+    assert _server_statements(other) is _server_statements(connection)
+    assert _server_statements(other).ready
