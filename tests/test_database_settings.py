@@ -1,9 +1,10 @@
-"""The database settings read from the environment: pgbouncer, and the statements prepared on PostgreSQL."""
+"""The database settings read from the environment: pgbouncer, prepared statements and JIT on PostgreSQL."""
 
 from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
 
 from config.settings.base import database_from_env, prepared_statements_from_env
 
@@ -11,7 +12,7 @@ from config.settings.base import database_from_env, prepared_statements_from_env
 @pytest.fixture
 def environment(monkeypatch):
     """Starts from none of the variables; `environment(NAME=value, ...)` sets some."""
-    for name in ("DATABASE_URL", "PGDATABASE", "PGBOUNCER", "PG_PREPARED_STATEMENTS"):
+    for name in ("DATABASE_URL", "PGDATABASE", "PGBOUNCER", "PG_PREPARED_STATEMENTS", "PG_JIT"):
         monkeypatch.delenv(name, raising=False)
 
     def set_variables(**variables) -> None:
@@ -49,3 +50,28 @@ def test_behind_pgbouncer_server_side_cursors_are_off(environment, tmp_path):
 
     environment(PGBOUNCER="false")
     assert not database_from_env(tmp_path / "unused.sqlite3").get("DISABLE_SERVER_SIDE_CURSORS")
+
+
+@pytest.mark.parametrize(
+    "variables, jit_off",
+    [
+        ({}, True),
+        ({"PG_JIT": "true"}, False),
+        ({"PGBOUNCER": "true"}, False),  # pgbouncer refuses startup options: set it on the role instead
+        ({"DATABASE_URL": "postgres://db.example.org/biocampus?options=-c%20statement_timeout%3D5000"}, True),
+    ],
+)
+def test_postgresql_connections_turn_jit_off(environment, tmp_path, variables, jit_off):
+    environment(**{"PGDATABASE": "biocampus", **variables})
+    options = database_from_env(tmp_path / "unused.sqlite3").get("OPTIONS", {}).get("options", "")
+    assert ("-c jit=off" in options) is jit_off
+    if "DATABASE_URL" in variables:
+        assert "statement_timeout=5000" in options  # the operator's own options are kept
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's just-in-time compilation")
+@pytest.mark.django_db
+def test_the_connections_run_without_jit():
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)

@@ -1251,7 +1251,10 @@ def _target_status_counts(scope: KpiScope, *, listed: int) -> tuple[dict[str, in
         return _tally(rows.order_by().values_list("status", flat=True).iterator(chunk_size=10_000)), None
     counts: dict[str, int] = {}
     first: list[int] = []
-    for pk, status in rows.values_list("pk", "status").iterator(chunk_size=10_000):
+    # Not iterator(): on PostgreSQL that is a cursor, whose query is planned for its first rows
+    # (cursor_tuple_fraction): 90 ms against 15 for the same 2,097 running targets of the busiest campus at
+    # 1,000,000 organisations. A campus's running targets fit in memory; the network's above stream.
+    for pk, status in rows.values_list("pk", "status"):
         counts[status] = counts.get(status, 0) + 1
         if len(first) < listed:
             first.append(pk)

@@ -8,6 +8,7 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from biocampus.insight import kpis
 from biocampus.insight.models import KpiRollup
@@ -93,3 +94,27 @@ def test_the_networks_listed_targets_are_walked_in_programme_name_order(users, n
     plan = _plan(kpis._running_targets(scope).values_list("pk", flat=True)[: kpis.LISTED_RECORDS])
     assert "programme_name_idx" in plan, plan
     assert "TEMP B-TREE FOR ORDER BY" not in plan, plan  # "FOR RIGHT PART OF ORDER BY": one programme's targets
+
+
+def test_a_campus_rollup_read_has_no_campus_only_index_to_stray_into():
+    """The dashboard reads a campus's buckets of five metrics over some months along the unique (campus,
+    metric, month, key). An index on the campus alone lets PostgreSQL read every bucket of the campus instead
+    (300,000 partner months at 1,000,000 organisations, for 331 rows: 27 against 0.75 ms)."""
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, KpiRollup._meta.db_table)
+    leading_campus = {
+        tuple(spec["columns"])
+        for spec in constraints.values()
+        if (spec["index"] or spec["unique"]) and not spec["foreign_key"] and spec["columns"][:1] == ["campus_id"]
+    }
+    assert leading_campus == {("campus_id", "metric", "month", "key")}, constraints
+
+
+@pytest.mark.skipif(SQLITE, reason="server-side cursors are PostgreSQL's")
+def test_a_campus_judges_its_running_targets_in_one_plain_query(users, campus_a):
+    """On PostgreSQL iterator() is a cursor, whose query is planned for its first rows: 90 against 15 ms for
+    the busiest campus's 2,097 running targets at 1,000,000 organisations. A campus's fit in memory."""
+    with CaptureQueriesContext(connection) as queries:
+        kpis.compute_kpis(users.campus_admin, campus=campus_a, names=["programme_progress"], **YEAR)
+    statuses = [query["sql"] for query in queries if '"status"' in query["sql"]]
+    assert statuses and not [sql for sql in statuses if sql.startswith("DECLARE")], statuses
