@@ -163,7 +163,8 @@ def _server_statements(connection) -> _ServerStatements:
 
 def _execute_prepared(cursor, connection, sql: str, params: list) -> None:
     """Runs `sql` as a statement prepared on this connection, preparing it on first use in the same
-    round trip (`PREPARE …; EXECUTE …`: one query, as Django counts them, either way)."""
+    round trip (`PREPARE …; EXECUTE …`: one query, as Django counts them, either way). Two statements in one
+    query need Django's default client-side binding; with `server_side_binding` the first run fails loudly."""
     statements = _server_statements(connection)
     arguments = f"({', '.join(['%s'] * len(params))})" if params else ""
     name = statements.ready.get(sql)  # the same str object each call: its hash is computed once
